@@ -1,0 +1,160 @@
+//! `ApiError`: every failure a client can see, rendered once as RFC 9457 `application/problem+json` with
+//! a stable `type`, a readable `detail` and, where one is to blame, the field's JSON pointer.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use minicrm_domain::{BatchError, FieldError};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Batch(#[from] BatchError),
+    #[error("{} problem(s) with the rules", .0.len())]
+    Rules(Vec<minicrm_domain::rules::RuleError>),
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        field: Option<String>,
+    },
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("the body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("a valid API key is required: send 'Authorization: Bearer <key>'")]
+    Unauthorized,
+    #[error("this API key lacks the '{0}' scope")]
+    Forbidden(&'static str),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn bad_field(field: &str, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            detail: detail.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        use ApiError::*;
+        match self {
+            Batch(BatchError::Invalid(_)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Invalid records",
+            ),
+            Batch(BatchError::Malformed(_)) => {
+                (StatusCode::BAD_REQUEST, "malformed-json", "Malformed JSON")
+            }
+            Batch(BatchError::TooMany(_)) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-many-records",
+                "Too many records",
+            ),
+            Batch(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Invalid request body",
+            ),
+            Rules(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-rules",
+                "Invalid segment rules",
+            ),
+            BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+            ),
+            TooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body-too-large",
+                "Body too large",
+            ),
+            Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
+            Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+            ),
+            Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+            ),
+        }
+    }
+}
+
+/// The stable problem type URI of a problem name.
+pub fn problem_type(name: &str) -> String {
+    format!("urn:minicrm:problem:{name}")
+}
+
+fn field_errors(errors: &[FieldError]) -> serde_json::Value {
+    errors
+        .iter()
+        .map(|e| json!({"index": e.index, "field": e.field, "pointer": e.pointer(), "reason": e.reason}))
+        .collect()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, name, title) = self.parts();
+        if let ApiError::Internal(e) = &self {
+            tracing::error!(error = %format!("{e:#}"), "request failed");
+        }
+        let mut body = json!({"type": problem_type(name), "title": title, "status": status.as_u16(), "detail": self.to_string()});
+        match &self {
+            ApiError::Batch(BatchError::Invalid(errors)) => body["errors"] = field_errors(errors),
+            ApiError::BadRequest { field: Some(f), .. } => body["field"] = json!(f),
+            ApiError::Rules(errors) => {
+                let list: Vec<_> = errors.iter().map(|e| json!({"pointer": format!("/rules{}", e.path.trim_end_matches('/')), "reason": e.reason})).collect();
+                body["errors"] = json!(list);
+            }
+            _ => {}
+        }
+        let mut response = (status, axum::Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        match self {
+            ApiError::Unauthorized => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::Unavailable(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<minicrm_store::StoreError> for ApiError {
+    fn from(e: minicrm_store::StoreError) -> Self {
+        use minicrm_store::StoreError::*;
+        match e {
+            NotFound => ApiError::NotFound("the resource".into()),
+            Conflict(detail) => ApiError::Conflict(detail),
+            Unavailable(detail) => {
+                ApiError::Unavailable(format!("the database is unavailable: {detail}"))
+            }
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Orders: newest first, optionally of one customer, with cursor paging.
+
+use super::{page_limit, ApiQuery};
+use crate::output::{cursor_param, encode_cursor, trim_page, OrderOut, Page};
+use crate::{ApiError, AppState, Caller};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use minicrm_domain::Scope;
+use minicrm_store::orders::{self, OrderQuery};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/orders", get(list))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListParams {
+    customer: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<Page<OrderOut>>, ApiError> {
+    caller.require(Scope::Read)?;
+    let before = cursor_param(p.cursor.as_deref(), 2)?.map(|v| (v[0], v[1]));
+    let limit = page_limit(p.limit)?;
+    let query = OrderQuery {
+        customer: p.customer,
+        before,
+        limit: limit + 1,
+    };
+    let mut rows = orders::list(&state.db, &query).await?;
+    let next_cursor = trim_page(&mut rows, limit, |r| encode_cursor(&[r.ordered_at, r.id]));
+    let items = orders::items_of(&state.db, &rows.iter().map(|o| o.id).collect::<Vec<_>>()).await?;
+    let exponent = state.settings.currency.exponent();
+    Ok(Json(Page {
+        items: rows
+            .into_iter()
+            .map(|o| OrderOut::new(o, &items, exponent))
+            .collect(),
+        next_cursor,
+    }))
+}

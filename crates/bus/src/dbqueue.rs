@@ -1,0 +1,256 @@
+//! The database queue: tables of messages leased with a visibility timeout. A handler's effects and the
+//! message's id (the inbox) commit in one transaction of the data database; the message is acked —
+//! deleted — after that commit. A crash before the commit redelivers the message once its lease expires;
+//! a crash after it redelivers a message that the inbox recognises and skips.
+//!
+//! On SQLite the queue lives in a database file of its own beside the data: SQLite has one writer per
+//! file, and accepting a batch must not wait for a consumer's large transaction. On PostgreSQL it shares
+//! the data database.
+
+use crate::{backoff, Bus, BusError, ConsumerOptions, Envelope, Handler};
+use anyhow::Context;
+use async_trait::async_trait;
+use minicrm_store::{queue, Db, Tx};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone)]
+pub struct DbQueue {
+    /// Where handlers write, and where the inbox is.
+    data: Db,
+    /// Where the messages are: the data database itself, or a file of its own.
+    queue: Db,
+    separate: bool,
+    options: ConsumerOptions,
+    /// Wakes this process's idle consumers when it publishes; other processes' messages are polled.
+    published: Arc<Notify>,
+}
+
+/// What one step of a consumer did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Handled,
+    Failed,
+    Empty,
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl DbQueue {
+    /// A queue kept in the data database.
+    pub fn new(db: Db, options: ConsumerOptions) -> Self {
+        Self {
+            queue: db.clone(),
+            data: db,
+            separate: false,
+            options,
+            published: Arc::new(Notify::new()),
+        }
+    }
+
+    /// A queue kept in a database of its own (migrated like the data database).
+    pub fn with_queue_db(data: Db, queue: Db, options: ConsumerOptions) -> Self {
+        Self {
+            data,
+            queue,
+            separate: true,
+            options,
+            published: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Takes the next messages of `queue` and handles them: the one testable step of the consumer loop.
+    /// They are applied together in one transaction; if that fails, one by one, so that a message that
+    /// cannot be applied never holds back the others.
+    pub async fn process_next(
+        &self,
+        queue: &str,
+        handler: &dyn Handler,
+    ) -> anyhow::Result<Outcome> {
+        let lease = uuid::Uuid::new_v4().to_string();
+        let visibility = self.options.visibility_timeout.as_millis() as i64;
+        let limit = self.options.batch.max(1) as i64;
+        let claimed = queue::claim(&self.queue, queue, &lease, now(), visibility, limit).await?;
+        if claimed.is_empty() {
+            return Ok(Outcome::Empty);
+        }
+        if claimed.len() > 1 {
+            match self.apply(&claimed, handler).await {
+                Ok(()) => return self.ack(&claimed, &lease).await.map(|()| Outcome::Handled),
+                Err(error) => {
+                    tracing::warn!(queue, error = %format!("{error:#}"), "a group of messages failed; applying them one by one")
+                }
+            }
+        }
+        let mut outcome = Outcome::Handled;
+        for msg in &claimed {
+            let span = tracing::info_span!("message", queue, message_id = %msg.message_id, attempt = msg.attempts);
+            let _enter = span.enter();
+            match self.apply(std::slice::from_ref(msg), handler).await {
+                Ok(()) => self.ack(std::slice::from_ref(msg), &lease).await?,
+                Err(error) => {
+                    self.retry_or_bury(msg, &lease, &error).await?;
+                    outcome = Outcome::Failed;
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Applies `messages` in one transaction of the data database, skipping those the inbox has seen,
+    /// without acknowledging them.
+    pub async fn apply(
+        &self,
+        messages: &[queue::Claimed],
+        handler: &dyn Handler,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.data.begin().await?;
+        for msg in messages {
+            let envelope = Envelope::from_json(msg.body.as_bytes())
+                .context("the message is not an envelope")?;
+            if queue::mark_processed(&mut tx, &envelope.id, now()).await? {
+                handler.handle(&mut tx, &envelope).await?;
+            } else {
+                tracing::info!(message_id = %envelope.id, "duplicate delivery; already applied");
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn ack(&self, messages: &[queue::Claimed], lease: &str) -> anyhow::Result<()> {
+        queue::ack(&self.queue, messages, lease, self.separate).await?;
+        Ok(())
+    }
+
+    async fn retry_or_bury(
+        &self,
+        msg: &queue::Claimed,
+        lease: &str,
+        error: &anyhow::Error,
+    ) -> anyhow::Result<()> {
+        let reason = format!("{error:#}");
+        if msg.attempts >= i64::from(self.options.max_attempts) {
+            tracing::error!(error = %reason, "message failed {} times; moved to the dead letters", msg.attempts);
+            queue::dead_letter(&self.queue, msg, lease, &reason, now()).await?;
+        } else {
+            let delay = backoff(
+                msg.attempts as u32,
+                Duration::from_millis(500),
+                Duration::from_secs(60),
+            );
+            tracing::warn!(error = %reason, retry_in_ms = delay.as_millis() as u64, "message failed; will retry");
+            queue::release(
+                &self.queue,
+                msg.id,
+                lease,
+                now() + delay.as_millis() as i64,
+                &reason,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn consumer_loop(
+        self,
+        queue: &'static str,
+        handler: Arc<dyn Handler>,
+        shutdown: CancellationToken,
+    ) {
+        let mut failures = 0u32;
+        while !shutdown.is_cancelled() {
+            let wait = match self.process_next(queue, handler.as_ref()).await {
+                Ok(Outcome::Handled | Outcome::Failed) => {
+                    failures = 0;
+                    continue;
+                }
+                Ok(Outcome::Empty) => self.options.poll_interval,
+                Err(error) => {
+                    failures += 1;
+                    tracing::error!(queue, error = %format!("{error:#}"), "the queue is unreachable; backing off");
+                    backoff(
+                        failures,
+                        Duration::from_millis(200),
+                        Duration::from_secs(10),
+                    )
+                }
+            };
+            tokio::select! {
+                _ = shutdown.cancelled() => {}
+                _ = self.published.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Bus for DbQueue {
+    async fn publish(&self, queue: &str, envelope: &Envelope) -> Result<(), BusError> {
+        queue::enqueue(&self.queue, queue, &envelope.id, &envelope.to_json(), now())
+            .await
+            .map_err(|e| BusError::Unavailable(e.to_string()))?;
+        self.published.notify_waiters();
+        Ok(())
+    }
+
+    fn outbox(&self) -> Option<&Db> {
+        Some(&self.queue)
+    }
+
+    async fn publish_in(
+        &self,
+        tx: &mut Tx,
+        queue: &str,
+        envelope: &Envelope,
+    ) -> Result<bool, BusError> {
+        queue::enqueue_in(tx, queue, &envelope.id, &envelope.to_json(), now())
+            .await
+            .map_err(|e| BusError::Unavailable(e.to_string()))?;
+        self.published.notify_waiters();
+        Ok(true)
+    }
+
+    async fn consume(
+        &self,
+        queue: &'static str,
+        handler: Arc<dyn Handler>,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let workers: Vec<_> = (0..self.options.concurrency.max(1))
+            .map(|_| {
+                tokio::spawn(
+                    self.clone()
+                        .consumer_loop(queue, handler.clone(), shutdown.clone()),
+                )
+            })
+            .collect();
+        for worker in workers {
+            worker.await.context("a queue consumer panicked")?;
+        }
+        Ok(())
+    }
+
+    async fn ready(&self) -> Result<(), BusError> {
+        self.queue
+            .ping()
+            .await
+            .map_err(|e| BusError::Unavailable(e.to_string()))
+    }
+
+    async fn depth(&self, queue: &str) -> Result<u64, BusError> {
+        let n = queue::depth(&self.queue, queue)
+            .await
+            .map_err(|e| BusError::Unavailable(e.to_string()))?;
+        Ok(n as u64)
+    }
+
+    fn name(&self) -> &'static str {
+        "database"
+    }
+}

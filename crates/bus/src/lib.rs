@@ -1,0 +1,115 @@
+//! minicrm's message bus: a small trait with two implementations — a durable queue in the database (the
+//! embedded default) and RabbitMQ through lapin.
+//!
+//! Delivery is at least once; exactly-once effects come from running every handler inside a database
+//! transaction that also records the message id in the inbox (`processed_messages`); the message is
+//! acknowledged only after that commit, and a redelivered one is recognised and skipped.
+#![forbid(unsafe_code)]
+
+pub mod amqp;
+pub mod dbqueue;
+mod envelope;
+mod retry;
+
+pub use envelope::Envelope;
+pub use lapin;
+pub use retry::backoff;
+
+use async_trait::async_trait;
+use minicrm_store::{Db, Tx};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// The queues of the system; RabbitMQ prefixes them with the deployment's namespace.
+pub mod queues {
+    pub const INGEST_CUSTOMERS: &str = "ingest.customers";
+    pub const INGEST_ORDERS: &str = "ingest.orders";
+    pub const ALL: [&str; 2] = [INGEST_CUSTOMERS, INGEST_ORDERS];
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    /// The queue or broker cannot take messages now; the client may retry.
+    #[error("the message bus is unavailable: {0}")]
+    Unavailable(String),
+    #[error("the broker refused the message: {0}")]
+    Refused(String),
+}
+
+/// Handles one message inside the transaction that settles it. An error rolls everything back and the
+/// message is retried with backoff, then dead-lettered after `max_attempts`.
+#[async_trait]
+pub trait Handler: Send + Sync + 'static {
+    async fn handle(&self, tx: &mut Tx, envelope: &Envelope) -> anyhow::Result<()>;
+}
+
+#[async_trait]
+pub trait Bus: Send + Sync + 'static {
+    /// Returns once the message is durable: committed to the queue table, or confirmed by the broker.
+    async fn publish(&self, queue: &str, envelope: &Envelope) -> Result<(), BusError>;
+
+    /// The database this bus keeps its messages in, if it is one: writes in a transaction on it commit
+    /// together with a `publish_in`.
+    fn outbox(&self) -> Option<&Db> {
+        None
+    }
+
+    /// Publishes inside the caller's transaction where the bus lives in the database, so the message
+    /// exists exactly when the caller's writes do. `Ok(false)`: this bus cannot; publish after the commit.
+    async fn publish_in(
+        &self,
+        _tx: &mut Tx,
+        _queue: &str,
+        _envelope: &Envelope,
+    ) -> Result<bool, BusError> {
+        Ok(false)
+    }
+
+    /// Consumes `queue` until `shutdown`, finishing the messages in hand before it returns.
+    async fn consume(
+        &self,
+        queue: &'static str,
+        handler: Arc<dyn Handler>,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()>;
+
+    /// Whether messages can be published now (for `/readyz`).
+    async fn ready(&self) -> Result<(), BusError>;
+
+    /// Messages waiting in `queue`, when the bus can tell cheaply.
+    async fn depth(&self, queue: &str) -> Result<u64, BusError>;
+
+    fn name(&self) -> &'static str;
+
+    /// Closes connections cleanly at shutdown.
+    async fn close(&self) {}
+}
+
+/// How consumers take and retry work.
+#[derive(Debug, Clone)]
+pub struct ConsumerOptions {
+    /// Messages handled at once per queue (and RabbitMQ's prefetch).
+    pub concurrency: usize,
+    /// Deliveries of a failing message before it goes to the dead letters.
+    pub max_attempts: u32,
+    /// How long the database queue leases a message to a consumer before another may take it.
+    pub visibility_timeout: Duration,
+    /// How often an idle database-queue consumer looks for work published by other processes.
+    pub poll_interval: Duration,
+    /// Messages the database queue applies in one transaction: a commit rewrites every page it dirtied,
+    /// so bigger transactions write far less (SQLite: ~17k orders/s at 1,000 a commit, ~56k at 16,000).
+    pub batch: usize,
+}
+
+impl Default for ConsumerOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: 2,
+            max_attempts: 8,
+            visibility_timeout: Duration::from_secs(120),
+            poll_interval: Duration::from_millis(200),
+            batch: 16,
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `NewCustomer`: a customer as accepted for ingestion, and its parsing from a client's JSON object.
+
+use super::row::{text, Row};
+use super::{Context, Record};
+use crate::{Email, ExternalId, Phone, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::{value::RawValue, Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCustomer {
+    pub external_id: ExternalId,
+    pub name: String,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub city: Option<String>,
+    #[serde(default)]
+    pub attributes: Map<String, Value>,
+    pub created_at: Timestamp,
+    /// The client's version of this record; the newest wins, whatever order records arrive in.
+    pub updated_at: Timestamp,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw<'a> {
+    #[serde(borrow)]
+    external_id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    name: Option<&'a RawValue>,
+    #[serde(borrow)]
+    email: Option<&'a RawValue>,
+    #[serde(borrow)]
+    phone: Option<&'a RawValue>,
+    #[serde(borrow)]
+    city: Option<&'a RawValue>,
+    #[serde(borrow)]
+    attributes: Option<&'a RawValue>,
+    #[serde(borrow)]
+    created_at: Option<&'a RawValue>,
+    #[serde(borrow)]
+    updated_at: Option<&'a RawValue>,
+}
+
+impl Record for NewCustomer {
+    fn parse(row: &mut Row, raw: &RawValue, ctx: &Context) -> Option<Self> {
+        let r: Raw = row.shape(raw)?;
+        let time = |raw: &RawValue| Timestamp::parse_sane(&text(raw, 64)?, ctx.now);
+        let external_id = row.required("external_id", r.external_id, |v| {
+            ExternalId::parse(&text(v, 200)?)
+        });
+        let name = row.required("name", r.name, |v| text(v, 200));
+        let email = row.optional("email", r.email, |v| Email::parse(&text(v, 320)?));
+        let phone = row.optional("phone", r.phone, |v| Phone::parse(&text(v, 32)?));
+        let city = row.optional("city", r.city, |v| text(v, 100));
+        let attributes = row.optional("attributes", r.attributes, attributes);
+        let created_at = row.optional("created_at", r.created_at, time);
+        let updated_at = row.optional("updated_at", r.updated_at, time);
+        if row.has_errors() {
+            return None;
+        }
+        Some(Self {
+            external_id: external_id?,
+            name: name?,
+            email,
+            phone,
+            city,
+            attributes: attributes.unwrap_or_default(),
+            created_at: created_at.unwrap_or(ctx.now),
+            updated_at: updated_at.unwrap_or(ctx.now),
+        })
+    }
+}
+
+/// Custom attributes: an object of at most 50 keys (letters, digits, `_`; up to 64) whose values are
+/// strings (up to 1,000 characters), numbers, booleans or null.
+pub const MAX_ATTRIBUTES: usize = 50;
+
+fn attributes(raw: &RawValue) -> Result<Map<String, Value>, String> {
+    let map: Map<String, Value> =
+        serde_json::from_str(raw.get()).map_err(|_| "must be an object".to_owned())?;
+    if map.len() > MAX_ATTRIBUTES {
+        return Err(format!(
+            "has {} keys; at most {MAX_ATTRIBUTES} are allowed",
+            map.len()
+        ));
+    }
+    for (key, value) in &map {
+        let key_ok = (1..=64).contains(&key.len())
+            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !key_ok {
+            return Err(format!(
+                "key '{key}' must be 1 to 64 letters, digits or underscores"
+            ));
+        }
+        match value {
+            Value::String(s) if s.chars().count() > 1000 => {
+                return Err(format!("'{key}' is longer than 1000 characters"))
+            }
+            Value::Array(_) | Value::Object(_) => {
+                return Err(format!("'{key}' must be a string, number, boolean or null"))
+            }
+            _ => {}
+        }
+    }
+    Ok(map)
+}
+
+impl NewCustomer {
+    /// Keeps, for each external id, the record with the newest `updated_at` (the later one on a tie),
+    /// in the order the ids first appear, so that one batch never writes the same customer twice.
+    pub fn newest_per_external_id(records: Vec<NewCustomer>) -> Vec<NewCustomer> {
+        let mut position: std::collections::HashMap<ExternalId, usize> = Default::default();
+        let mut kept: Vec<NewCustomer> = Vec::with_capacity(records.len());
+        for c in records {
+            match position.get(&c.external_id) {
+                Some(&i) if kept[i].updated_at > c.updated_at => {}
+                Some(&i) => kept[i] = c,
+                None => {
+                    position.insert(c.external_id.clone(), kept.len());
+                    kept.push(c);
+                }
+            }
+        }
+        kept
+    }
+}

@@ -1,0 +1,155 @@
+//! Ingestion records: a batch of customers or orders as a client sends it, parsed row by row into typed
+//! records. Every bad field of every row is reported (index, field, reason); one bad row refuses the batch.
+
+pub mod customer;
+pub mod order;
+mod row;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+pub use row::{FieldError, Row};
+
+/// The most records one request may carry.
+pub const MAX_BATCH: usize = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Customers,
+    Orders,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customers => "customers",
+            Self::Orders => "orders",
+        }
+    }
+}
+
+/// Why a batch was refused as a whole.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum BatchError {
+    #[error("the body is not valid JSON: {0}")]
+    Malformed(String),
+    #[error("the body must be a JSON object or an array of objects")]
+    NotObjectOrArray,
+    #[error("the batch is empty")]
+    Empty,
+    #[error("the batch has {0} records; at most {MAX_BATCH} are allowed")]
+    TooMany(usize),
+    #[error("{} invalid field(s); the batch was refused whole", .0.len())]
+    Invalid(Vec<FieldError>),
+}
+
+/// The payload of an ingestion message: an accepted batch, already validated, and the ingestion it
+/// belongs to. Records keep their order, so a row's index is its position here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Batch<T> {
+    pub ingestion_id: String,
+    /// The API key that sent it, for the ingestion's record.
+    #[serde(default)]
+    pub api_key_id: Option<String>,
+    pub records: Vec<T>,
+}
+
+/// What parsing a row needs to know beyond the row: the time of arrival and the store's currency.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub now: crate::Timestamp,
+    pub currency: crate::Currency,
+}
+
+/// A record type that parses from one JSON object of a batch.
+pub trait Record: Sized {
+    fn parse(row: &mut Row, raw: &RawValue, ctx: &Context) -> Option<Self>;
+}
+
+/// Parses one object or an array of up to `MAX_BATCH` objects into typed records, or says why not.
+pub fn parse_batch<T: Record>(body: &[u8], ctx: &Context) -> Result<Vec<T>, BatchError> {
+    let rows = split_rows(body)?;
+    let mut records = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    for (index, raw) in rows.iter().enumerate() {
+        let mut row = Row::new(index);
+        let record = T::parse(&mut row, raw, ctx);
+        errors.extend(row.into_errors());
+        records.extend(record);
+    }
+    if errors.is_empty() {
+        Ok(records)
+    } else {
+        Err(BatchError::Invalid(errors))
+    }
+}
+
+fn split_rows(body: &[u8]) -> Result<Vec<&RawValue>, BatchError> {
+    let malformed = |e: serde_json::Error| BatchError::Malformed(e.to_string());
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    let rows: Vec<&RawValue> = match first {
+        Some(b'[') => serde_json::from_slice(body).map_err(malformed)?,
+        Some(b'{') => vec![serde_json::from_slice(body).map_err(malformed)?],
+        Some(_) => {
+            serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(malformed)?;
+            return Err(BatchError::NotObjectOrArray);
+        }
+        None => return Err(BatchError::Malformed("the body is empty".into())),
+    };
+    match rows.len() {
+        0 => Err(BatchError::Empty),
+        n if n > MAX_BATCH => Err(BatchError::TooMany(n)),
+        _ => Ok(rows),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Currency, NewCustomer, Timestamp};
+
+    fn ctx() -> Context {
+        Context {
+            now: Timestamp::parse("2025-01-01T00:00:00Z").unwrap(),
+            currency: Currency::INR,
+        }
+    }
+
+    #[test]
+    fn one_object_or_an_array() {
+        let one = br#"{"external_id":"c1","name":"Asha"}"#;
+        assert_eq!(parse_batch::<NewCustomer>(one, &ctx()).unwrap().len(), 1);
+        let many = br#"[{"external_id":"c1","name":"Asha"},{"external_id":"c2","name":"Ravi"}]"#;
+        assert_eq!(parse_batch::<NewCustomer>(many, &ctx()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn refuses_shapes_that_are_not_records() {
+        let parse = |b: &[u8]| parse_batch::<NewCustomer>(b, &ctx()).unwrap_err();
+        assert!(matches!(parse(b"{"), BatchError::Malformed(_)));
+        assert!(matches!(parse(b""), BatchError::Malformed(_)));
+        assert_eq!(parse(b"[]"), BatchError::Empty);
+        assert_eq!(parse(b"42"), BatchError::NotObjectOrArray);
+        assert!(matches!(parse(b"[1]"), BatchError::Invalid(_)));
+        let big = format!(
+            "[{}]",
+            vec![r#"{"external_id":"c","name":"n"}"#; MAX_BATCH + 1].join(",")
+        );
+        assert_eq!(parse(big.as_bytes()), BatchError::TooMany(MAX_BATCH + 1));
+    }
+
+    #[test]
+    fn reports_every_bad_row_with_index_and_field() {
+        let body = br#"[{"external_id":"c1","name":"Asha"},{"name":"","email":"nope"},{"external_id":"c3","name":"R","phone":"12"}]"#;
+        let BatchError::Invalid(errors) = parse_batch::<NewCustomer>(body, &ctx()).unwrap_err()
+        else {
+            panic!("expected invalid")
+        };
+        let got: Vec<_> = errors.iter().map(|e| (e.index, e.field.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![(1, "external_id"), (1, "name"), (1, "email"), (2, "phone")]
+        );
+    }
+}

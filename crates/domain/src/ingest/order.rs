@@ -1,0 +1,269 @@
+//! `NewOrder`: an order as accepted for ingestion (with optional line items), and its parsing.
+
+use super::row::{number_text, text, Row};
+use super::{Context, Record};
+use crate::{Currency, ExternalId, Money, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewOrder {
+    pub external_id: ExternalId,
+    pub customer_external_id: ExternalId,
+    pub amount: Money,
+    pub status: OrderStatus,
+    pub ordered_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<LineItem>,
+}
+
+/// An order's state. Only `completed` orders count towards a customer's spend and order count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Completed,
+    Pending,
+    Cancelled,
+    Refunded,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 4] = [
+        Self::Completed,
+        Self::Pending,
+        Self::Cancelled,
+        Self::Refunded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Completed => "completed",
+            Self::Pending => "pending",
+            Self::Cancelled => "cancelled",
+            Self::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let wanted = text.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == wanted)
+            .ok_or_else(|| {
+                format!("'{text}' is not one of completed, pending, cancelled, refunded")
+            })
+    }
+
+    pub fn counts_towards_aggregates(self) -> bool {
+        self == Self::Completed
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineItem {
+    pub sku: String,
+    pub name: String,
+    pub category: Option<String>,
+    pub quantity: i64,
+    /// Unit price in the order's minor units.
+    pub price: i64,
+}
+
+/// The most line items one order may carry.
+pub const MAX_ITEMS: usize = 500;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw<'a> {
+    #[serde(borrow)]
+    external_id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    customer_external_id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    amount: Option<&'a RawValue>,
+    #[serde(borrow)]
+    currency: Option<&'a RawValue>,
+    #[serde(borrow)]
+    status: Option<&'a RawValue>,
+    #[serde(borrow)]
+    ordered_at: Option<&'a RawValue>,
+    #[serde(borrow)]
+    items: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem<'a> {
+    #[serde(borrow)]
+    sku: Option<&'a RawValue>,
+    #[serde(borrow)]
+    name: Option<&'a RawValue>,
+    #[serde(borrow)]
+    category: Option<&'a RawValue>,
+    #[serde(borrow)]
+    quantity: Option<&'a RawValue>,
+    #[serde(borrow)]
+    price: Option<&'a RawValue>,
+}
+
+impl Record for NewOrder {
+    fn parse(row: &mut Row, raw: &RawValue, ctx: &Context) -> Option<Self> {
+        let r: Raw = row.shape(raw)?;
+        let id = |v: &RawValue| ExternalId::parse(&text(v, 200)?);
+        let external_id = row.required("external_id", r.external_id, id);
+        let customer = row.required("customer_external_id", r.customer_external_id, id);
+        let currency = row
+            .optional("currency", r.currency, |v| store_currency(v, ctx))
+            .unwrap_or(ctx.currency);
+        let amount = row.required("amount", r.amount, |v| {
+            Money::parse_major(&number_text(v)?, currency)
+        });
+        let status = row.optional("status", r.status, |v| OrderStatus::parse(&text(v, 32)?));
+        let ordered_at = row.required("ordered_at", r.ordered_at, |v| {
+            Timestamp::parse_sane(&text(v, 64)?, ctx.now)
+        });
+        let items = match r.items {
+            Some(raw) if raw.get() != "null" => items(row, raw, currency),
+            _ => Some(Vec::new()),
+        };
+        if row.has_errors() {
+            return None;
+        }
+        Some(Self {
+            external_id: external_id?,
+            customer_external_id: customer?,
+            amount: amount?,
+            status: status.unwrap_or(OrderStatus::Completed),
+            ordered_at: ordered_at?,
+            items: items?,
+        })
+    }
+}
+
+/// A known ISO currency that is also the store's own: aggregates are sums, and sums need one currency.
+fn store_currency(raw: &RawValue, ctx: &Context) -> Result<Currency, String> {
+    let currency = Currency::parse(&text(raw, 8)?)?;
+    if currency != ctx.currency {
+        return Err(format!(
+            "this store keeps its accounts in {}; {} is not accepted",
+            ctx.currency.code(),
+            currency.code()
+        ));
+    }
+    Ok(currency)
+}
+
+fn items(row: &mut Row, raw: &RawValue, currency: Currency) -> Option<Vec<LineItem>> {
+    let Ok(list) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
+        row.error("items", "must be an array of line items");
+        return None;
+    };
+    if list.len() > MAX_ITEMS {
+        row.error(
+            "items",
+            format!("has {} items; at most {MAX_ITEMS} are allowed", list.len()),
+        );
+        return None;
+    }
+    let parsed: Vec<_> = list
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| row.nested(&format!("items[{i}]."), |row| item(row, raw, currency)))
+        .collect();
+    parsed.into_iter().collect()
+}
+
+fn item(row: &mut Row, raw: &RawValue, currency: Currency) -> Option<LineItem> {
+    let r: RawItem = row.shape(raw)?;
+    let sku = row.required("sku", r.sku, |v| text(v, 100));
+    let name = row.required("name", r.name, |v| text(v, 200));
+    let category = row.optional("category", r.category, |v| text(v, 100));
+    let quantity = row.required("quantity", r.quantity, quantity);
+    let price = row.required("price", r.price, |v| {
+        Money::parse_major(&number_text(v)?, currency)
+    });
+    Some(LineItem {
+        sku: sku?,
+        name: name?,
+        category,
+        quantity: quantity?,
+        price: price?.minor,
+    })
+}
+
+fn quantity(raw: &RawValue) -> Result<i64, String> {
+    match serde_json::from_str::<i64>(raw.get()) {
+        Ok(q) if (1..=100_000).contains(&q) => Ok(q),
+        Ok(_) => Err("must be between 1 and 100000".into()),
+        Err(_) => Err("must be a whole number".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{parse_batch, BatchError};
+
+    fn ctx() -> Context {
+        Context {
+            now: Timestamp::parse("2025-01-01T00:00:00Z").unwrap(),
+            currency: Currency::INR,
+        }
+    }
+
+    fn errors(body: &str) -> Vec<(usize, String, String)> {
+        match parse_batch::<NewOrder>(body.as_bytes(), &ctx()) {
+            Err(BatchError::Invalid(e)) => e
+                .into_iter()
+                .map(|e| (e.index, e.field, e.reason))
+                .collect(),
+            other => panic!("expected field errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_a_full_order() {
+        let body = r#"{"external_id":"o1","customer_external_id":"c1","amount":"1499.50","currency":"inr",
+            "status":"pending","ordered_at":"2024-12-31T10:00:00+05:30",
+            "items":[{"sku":"S1","name":"Kurta","category":"apparel","quantity":2,"price":749.75}]}"#;
+        let order = parse_batch::<NewOrder>(body.as_bytes(), &ctx())
+            .unwrap()
+            .remove(0);
+        assert_eq!(order.amount.minor, 149_950);
+        assert_eq!(order.status, OrderStatus::Pending);
+        assert_eq!(order.items[0].price, 74_975);
+        assert_eq!(order.ordered_at.to_rfc3339(), "2024-12-31T04:30:00.000Z");
+    }
+
+    #[test]
+    fn names_each_bad_field() {
+        let got = errors(
+            r#"[{"external_id":"o1","customer_external_id":"c1","amount":-5,"currency":"USD","ordered_at":"2030-01-01T00:00:00Z","items":[{"sku":"a","name":"b","quantity":0,"price":1}],"colour":1}]"#,
+        );
+        assert_eq!(got, vec![(0, "colour".to_owned(), got[0].2.clone())]);
+        let got = errors(
+            r#"[{"external_id":"o1","customer_external_id":"c1","amount":-5,"currency":"USD","ordered_at":"2030-01-01T00:00:00Z","items":[{"sku":"a","name":"b","quantity":0,"price":1}]}]"#,
+        );
+        let fields: Vec<_> = got.iter().map(|e| e.1.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec!["currency", "amount", "ordered_at", "items[0].quantity"]
+        );
+        assert!(got[1].2.contains("negative"));
+    }
+
+    #[test]
+    fn requires_identity_amount_and_time() {
+        let got = errors(r#"{"amount":null}"#);
+        let fields: Vec<_> = got.iter().map(|e| e.1.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "external_id",
+                "customer_external_id",
+                "amount",
+                "ordered_at"
+            ]
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! `Money`: an amount in minor units (paise for INR) with its ISO 4217 currency.
+//!
+//! Amounts travel in major units, as a JSON number or a decimal string (`1499.50`), and are parsed from
+//! their text, never through a float, so `0.29` is 29 paise exactly.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency(iso_currency::Currency);
+
+impl Currency {
+    pub const INR: Currency = Currency(iso_currency::Currency::INR);
+
+    pub fn parse(code: &str) -> Result<Self, String> {
+        iso_currency::Currency::from_code(&code.trim().to_ascii_uppercase())
+            .map(Self)
+            .ok_or_else(|| format!("'{code}' is not an ISO 4217 currency code"))
+    }
+
+    pub fn code(self) -> &'static str {
+        // iso_currency's codes are 'static strings of the enum's own table.
+        self.0.code()
+    }
+
+    /// Digits after the decimal point in this currency's minor unit (INR 2, JPY 0, KWD 3).
+    pub fn exponent(self) -> u32 {
+        u32::from(self.0.exponent().unwrap_or(0))
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Self::parse(&code).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+/// The largest amount accepted for one order or line: ten million major units.
+pub const MAX_MAJOR: i64 = 10_000_000;
+
+impl Money {
+    /// Parses a non-negative decimal amount in major units, as text (`"1499.5"`, `1499.50`, `1499`).
+    pub fn parse_major(text: &str, currency: Currency) -> Result<Self, String> {
+        let text = text.trim();
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        if text.starts_with('-') {
+            return Err("must not be negative".into());
+        }
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !all_digits(whole)
+            || !all_digits(frac)
+            || (text.contains('.') && frac.is_empty())
+        {
+            return Err(format!("'{text}' is not an amount such as 1499.50"));
+        }
+        let exp = currency.exponent();
+        if frac.len() > exp as usize {
+            return Err(format!(
+                "{text} has more than {exp} decimal places for {}",
+                currency.code()
+            ));
+        }
+        let whole: i64 = whole
+            .parse()
+            .ok()
+            .filter(|w| *w <= MAX_MAJOR)
+            .ok_or_else(|| format!("{text} is larger than the maximum of {MAX_MAJOR}"))?;
+        let scale = 10_i64.pow(exp);
+        let frac_minor: i64 = format!("{frac:0<width$}", width = exp as usize)
+            .parse()
+            .unwrap_or(0);
+        Ok(Self {
+            minor: whole * scale + frac_minor,
+            currency,
+        })
+    }
+
+    /// The amount in major units as exact decimal text (`149950` paise → `1499.50`).
+    pub fn to_major_string(self) -> String {
+        format_minor(self.minor, self.currency.exponent())
+    }
+}
+
+/// Formats minor units as exact decimal major units.
+pub fn format_minor(minor: i64, exponent: u32) -> String {
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let scale = 10_i64.pow(exponent);
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale as u64,
+        abs % scale as u64,
+        width = exponent as usize
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_exact_minor_units() {
+        let inr = Currency::INR;
+        assert_eq!(Money::parse_major("1499.50", inr).unwrap().minor, 149_950);
+        assert_eq!(Money::parse_major("0.29", inr).unwrap().minor, 29);
+        assert_eq!(Money::parse_major("7", inr).unwrap().minor, 700);
+        assert_eq!(Money::parse_major("7.5", inr).unwrap().minor, 750);
+        let jpy = Currency::parse("jpy").unwrap();
+        assert_eq!(Money::parse_major("1200", jpy).unwrap().minor, 1200);
+        assert!(Money::parse_major("1200.5", jpy).is_err());
+    }
+
+    #[test]
+    fn refuses_bad_amounts() {
+        for bad in [
+            "-1",
+            "1.234",
+            "1e3",
+            "abc",
+            "",
+            ".5",
+            "5.",
+            "1,000",
+            "99999999999",
+        ] {
+            assert!(Money::parse_major(bad, Currency::INR).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn currencies() {
+        assert_eq!(Currency::parse("inr").unwrap(), Currency::INR);
+        assert!(Currency::parse("XYZ").is_err());
+        assert_eq!(Currency::parse("KWD").unwrap().exponent(), 3);
+    }
+
+    proptest! {
+        #[test]
+        fn major_text_round_trips(minor in 0_i64..1_000_000_000) {
+            let text = format_minor(minor, 2);
+            prop_assert_eq!(Money::parse_major(&text, Currency::INR).unwrap().minor, minor);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Segment rules: the JSON shape of react-querybuilder (`combinator`, `not`, `rules`, nested to any
+//! depth up to a limit) parsed into a typed tree that cannot be invalid. Every field comes from the closed
+//! catalogue; every value is read for its field's type. The compiler to SQL and the reference evaluator
+//! both work from this tree.
+
+pub mod catalogue;
+mod parse;
+mod values;
+
+pub use catalogue::{catalogue, Field, FieldSpec, Kind};
+pub use parse::{parse, RuleError, MAX_CONDITIONS, MAX_DEPTH};
+
+use crate::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Combinator {
+    And,
+    Or,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Operator {
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "between")]
+    Between,
+    #[serde(rename = "not_between")]
+    NotBetween,
+    #[serde(rename = "in")]
+    In,
+    #[serde(rename = "not_in")]
+    NotIn,
+    #[serde(rename = "contains")]
+    Contains,
+    #[serde(rename = "not_contains")]
+    NotContains,
+    #[serde(rename = "begins_with")]
+    BeginsWith,
+    #[serde(rename = "ends_with")]
+    EndsWith,
+    #[serde(rename = "is_null")]
+    IsNull,
+    #[serde(rename = "is_not_null")]
+    IsNotNull,
+    #[serde(rename = "within_last_days")]
+    WithinLastDays,
+    #[serde(rename = "older_than_days")]
+    OlderThanDays,
+}
+
+impl Operator {
+    pub fn parse(text: &str) -> Option<Operator> {
+        serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+    }
+}
+
+/// A group of rules joined by one combinator, optionally negated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub combinator: Combinator,
+    pub not: bool,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    Group(Group),
+    Condition(Condition),
+}
+
+/// What a condition tests: a catalogue field, or a custom attribute by key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Field(Field),
+    Attribute(String),
+}
+
+impl Subject {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Subject::Field(f) => f.kind(),
+            Subject::Attribute(_) => Kind::Text,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub subject: Subject,
+    pub operator: Operator,
+    pub operand: Operand,
+}
+
+/// A condition's value, read for its field's type. Money is in minor units; text is lower-cased, since
+/// text comparisons ignore case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// `is_null`, `is_not_null`.
+    None,
+    Text(String),
+    Texts(Vec<String>),
+    Number(i64),
+    Numbers(Vec<i64>),
+    Range(i64, i64),
+    Time(Timestamp),
+    TimeRange(Timestamp, Timestamp),
+    /// The N of `within_last_days` and `older_than_days`.
+    Days(u32),
+    /// A count or sum over the last `days` days, compared with `operand`.
+    Window {
+        days: u32,
+        operand: Box<Operand>,
+    },
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,245 @@
+//! `Application`: the roles of one process (the HTTP API, the workers, or both), built from settings
+//! and run until a shutdown signal. Tests build it on port 0 against a fresh database.
+
+use crate::config::Settings;
+use anyhow::Context;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use minicrm_api::{ApiSettings, AppState};
+use minicrm_bus::amqp::{Amqp, AmqpOptions};
+use minicrm_bus::dbqueue::DbQueue;
+use minicrm_bus::{Bus, ConsumerOptions};
+use minicrm_store::{Db, DbOptions};
+use minicrm_workers::IngestSettings;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Which roles a process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    pub api: bool,
+    pub worker: bool,
+}
+
+impl Roles {
+    pub const ALL: Roles = Roles {
+        api: true,
+        worker: true,
+    };
+    pub const API: Roles = Roles {
+        api: true,
+        worker: false,
+    };
+    pub const WORKER: Roles = Roles {
+        api: false,
+        worker: true,
+    };
+}
+
+/// Everything a process needs to start, already parsed.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub roles: Roles,
+    pub db: DbOptions,
+    pub bind: SocketAddr,
+    pub amqp: Option<AmqpOptions>,
+    pub api: ApiSettings,
+    pub consumer: ConsumerOptions,
+    pub ingest: IngestSettings,
+}
+
+impl AppConfig {
+    pub fn from_settings(settings: &Settings, roles: Roles) -> anyhow::Result<Self> {
+        Ok(Self {
+            roles,
+            db: DbOptions {
+                url: settings.database_url.clone(),
+                max_connections: settings.db_max_connections,
+            },
+            bind: settings.bind,
+            amqp: settings.amqp(),
+            api: ApiSettings {
+                currency: settings.currency()?,
+                max_body_bytes: settings.max_body_bytes,
+            },
+            consumer: settings.consumer(),
+            ingest: settings.ingest(),
+        })
+    }
+}
+
+pub struct Application {
+    config: AppConfig,
+    db: Db,
+    bus: Arc<dyn Bus>,
+    listener: Option<TcpListener>,
+}
+
+/// The database queue: in a SQLite file of its own beside the data (SQLite has one writer per file, and
+/// accepting a batch must not wait for a consumer's transaction), in the data database on PostgreSQL.
+async fn database_queue(db: &Db, config: &AppConfig) -> anyhow::Result<DbQueue> {
+    match queue_database_url(&config.db.url) {
+        Some(url) => {
+            let queue_db = open_db(&DbOptions {
+                url,
+                max_connections: 4,
+            })
+            .await
+            .context("cannot open the queue database")?;
+            Ok(DbQueue::with_queue_db(
+                db.clone(),
+                queue_db,
+                config.consumer.clone(),
+            ))
+        }
+        None => Ok(DbQueue::new(db.clone(), config.consumer.clone())),
+    }
+}
+
+/// `sqlite://data/minicrm.db` → `sqlite://data/minicrm.queue.db`; `None` for PostgreSQL.
+pub fn queue_database_url(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let (path, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(p, q)| (p, Some(q)));
+    let queue_path = match path.strip_suffix(".db") {
+        Some(stem) => format!("{stem}.queue.db"),
+        None => format!("{path}.queue"),
+    };
+    Some(format!(
+        "sqlite:{queue_path}{}",
+        query.map(|q| format!("?{q}")).unwrap_or_default()
+    ))
+}
+
+/// Opens the database named in the settings and applies its migrations.
+pub async fn open_db(options: &DbOptions) -> anyhow::Result<Db> {
+    let db = Db::connect(options)
+        .await
+        .context("cannot open the database")?;
+    db.migrate().await.context("cannot migrate the database")?;
+    Ok(db)
+}
+
+impl Application {
+    /// Opens the database (migrating it), connects the bus and binds the listener, so that any
+    /// misconfiguration fails here, before the process reports that it runs.
+    pub async fn build(config: AppConfig) -> anyhow::Result<Self> {
+        let db = open_db(&config.db).await?;
+        let bus: Arc<dyn Bus> = match &config.amqp {
+            Some(amqp) => {
+                Arc::new(Amqp::connect(db.clone(), amqp.clone(), config.consumer.clone()).await?)
+            }
+            None => Arc::new(database_queue(&db, &config).await?),
+        };
+        let listener = match config.roles.api {
+            true => Some(
+                TcpListener::bind(config.bind)
+                    .await
+                    .with_context(|| format!("cannot listen on {}", config.bind))?,
+            ),
+            false => None,
+        };
+        Ok(Self {
+            config,
+            db,
+            bus,
+            listener,
+        })
+    }
+
+    /// The address the API listens on (with the real port when bound to port 0).
+    pub fn address(&self) -> Option<SocketAddr> {
+        self.listener.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn bus(&self) -> Arc<dyn Bus> {
+        self.bus.clone()
+    }
+
+    /// Runs the roles until `shutdown`; the first role to fail stops the others and is reported.
+    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let mut roles = tokio::task::JoinSet::new();
+        if let Some(listener) = self.listener {
+            let state = AppState::new(self.db.clone(), self.bus.clone(), self.config.api.clone());
+            roles.spawn(named("api", serve_http(listener, state, shutdown.clone())));
+        }
+        if self.config.roles.worker {
+            let run = minicrm_workers::run(
+                self.bus.clone(),
+                self.db.clone(),
+                self.config.ingest.clone(),
+                shutdown.clone(),
+            );
+            roles.spawn(named("worker", run));
+        }
+        let mut first_error = None;
+        while let Some(done) = roles.join_next().await {
+            let result = done.map_err(anyhow::Error::from).and_then(|r| r);
+            if let Err(e) = result {
+                tracing::error!(error = %format!("{e:#}"), "a role stopped; shutting down the others");
+                shutdown.cancel();
+                first_error.get_or_insert(e);
+            }
+        }
+        self.bus.close().await;
+        self.db.close().await;
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+async fn named(
+    role: &'static str,
+    run: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    run.await.with_context(|| format!("the {role} role failed"))
+}
+
+async fn serve_http(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let app = minicrm_api::router(state)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(60),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            minicrm_api::ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+        }))
+        .layer(TraceLayer::new_for_http());
+    tracing::info!(address = %listener.local_addr()?, "minicrm API listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::queue_database_url;
+
+    #[test]
+    fn the_queue_sits_beside_a_sqlite_database() {
+        assert_eq!(
+            queue_database_url("sqlite://minicrm.db").as_deref(),
+            Some("sqlite://minicrm.queue.db")
+        );
+        assert_eq!(
+            queue_database_url("sqlite:///var/lib/crm?mode=rwc").as_deref(),
+            Some("sqlite:///var/lib/crm.queue?mode=rwc")
+        );
+        assert_eq!(queue_database_url("postgres://localhost/crm"), None);
+    }
+}

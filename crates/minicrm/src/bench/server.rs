@@ -1,0 +1,123 @@
+//! The system under test: `minicrm serve` as a child process on a fresh database, and a client for it.
+
+use super::BenchBackend;
+use anyhow::Context;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+pub struct Target {
+    pub database_url: String,
+    pub amqp_url: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh database (and RabbitMQ namespace) for one run.
+pub async fn fresh_target(
+    backend: BenchBackend,
+    postgres_url: &str,
+    amqp_url: &str,
+) -> anyhow::Result<Target> {
+    match backend {
+        BenchBackend::Sqlite => {
+            let dir = tempfile::tempdir()?;
+            let database_url = format!("sqlite://{}", dir.path().join("bench.db").display());
+            Ok(Target {
+                database_url,
+                amqp_url: None,
+                _dir: Some(dir),
+            })
+        }
+        BenchBackend::Postgres => {
+            use sqlx::Connection;
+            let name = format!("minicrm_bench_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(postgres_url)
+                .await
+                .context("cannot reach --postgres-url")?;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await?;
+            let base = postgres_url
+                .rsplit_once('/')
+                .map_or(postgres_url, |(b, _)| b);
+            Ok(Target {
+                database_url: format!("{base}/{name}"),
+                amqp_url: Some(amqp_url.to_owned()),
+                _dir: None,
+            })
+        }
+    }
+}
+
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// Starts `minicrm <role>` (serve, api or worker) on `target` and waits until it is ready.
+pub async fn start(target: &Target, role: &str) -> anyhow::Result<Server> {
+    let port = free_port()?;
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .arg(role)
+        .env("DATABASE_URL", &target.database_url)
+        .env("MINICRM_BIND", format!("127.0.0.1:{port}"))
+        .env("MINICRM_LOG", "warn")
+        .env_remove("MINICRM_AMQP_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    if let Some(amqp) = &target.amqp_url {
+        command
+            .env("MINICRM_AMQP_URL", amqp)
+            .env("MINICRM_AMQP_NAMESPACE", format!("bench-{port}"));
+    }
+    let child = command
+        .spawn()
+        .with_context(|| format!("cannot start minicrm {role}"))?;
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    if role == "worker" {
+        return Ok(server);
+    }
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        if let Ok(r) = client.get(format!("{}/readyz", server.base)).send().await {
+            if r.status().is_success() {
+                return Ok(server);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("minicrm {role} did not become ready")
+}
+
+impl Server {
+    /// The child's peak resident memory so far (VmHWM), in MiB.
+    pub fn peak_rss_mib(&self) -> Option<f64> {
+        let pid = self.child.id()?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024.0)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(pid.to_string())
+                .status()
+                .await;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await;
+    }
+}

@@ -1,0 +1,259 @@
+//! Exactly-once under failure: a consumer that stops between its write and its ack, a message that
+//! keeps failing, and (on demand) RabbitMQ restarted in the middle of ingestion.
+
+use crate::helpers::{start, test_config, Backend, TestApp};
+use futures::StreamExt;
+use minicrm::Roles;
+use minicrm_bus::amqp::Amqp;
+use minicrm_bus::dbqueue::DbQueue;
+use minicrm_bus::{queues, Envelope, Handler};
+use minicrm_store::queue;
+use minicrm_workers::{customers::IngestCustomers, orders::IngestOrders, IngestSettings};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+crate::on_every_backend!(
+    a_consumer_stopped_between_write_and_ack_loses_and_duplicates_nothing,
+    a_message_that_keeps_failing_is_dead_lettered,
+);
+
+fn batch(prefix: &str, n: usize) -> (Value, Value) {
+    let customers = (0..n)
+        .map(|i| json!({"external_id": format!("{prefix}C{i}"), "name": "N"}))
+        .collect();
+    let orders = (0..n)
+        .flat_map(|i| (0..2).map(move |k| json!({"external_id": format!("{prefix}O{i}-{k}"), "customer_external_id": format!("{prefix}C{i}"),
+            "amount": "10.50", "ordered_at": "2025-01-01T00:00:00Z"})))
+        .collect();
+    (customers, orders)
+}
+
+/// Where a simulated consumer stops.
+#[derive(Clone, Copy)]
+enum Crash {
+    /// Its transaction never commits.
+    BeforeCommit,
+    /// Its transaction commits; the message is never acknowledged.
+    AfterCommit,
+}
+
+/// Takes the next message of `queue`, handles it, and stops as a crashed consumer would.
+async fn crash(app: &TestApp, queue_name: &'static str, handler: &dyn Handler, when: Crash) {
+    match &app.config.amqp {
+        Some(amqp) => {
+            let bus = Amqp::connect(app.db.clone(), amqp.clone(), app.config.consumer.clone())
+                .await
+                .unwrap();
+            let (connection, _channel, mut consumer) = bus.raw_consumer(queue_name).await.unwrap();
+            let delivery = consumer
+                .next()
+                .await
+                .expect("a delivery")
+                .expect("no error");
+            if let Crash::AfterCommit = when {
+                bus.apply(&delivery, handler)
+                    .await
+                    .expect("the write commits");
+            }
+            connection
+                .close(320, "simulated crash before the ack")
+                .await
+                .unwrap();
+        }
+        None => crash_db_queue(app, queue_name, handler, when).await,
+    }
+}
+
+async fn crash_db_queue(app: &TestApp, queue_name: &str, handler: &dyn Handler, when: Crash) {
+    let outbox = app.bus.outbox().expect("the database queue").clone();
+    let now = chrono::Utc::now().timestamp_millis();
+    let claimed = queue::claim(&outbox, queue_name, "crashed-consumer", now, 300, 1)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    match when {
+        Crash::BeforeCommit => {
+            let envelope = Envelope::from_json(claimed[0].body.as_bytes()).unwrap();
+            let mut tx = app.db.begin().await.unwrap();
+            handler.handle(&mut tx, &envelope).await.unwrap();
+            drop(tx);
+        }
+        Crash::AfterCommit => {
+            let bus = DbQueue::with_queue_db(app.db.clone(), outbox, app.config.consumer.clone());
+            bus.apply(&claimed, handler)
+                .await
+                .expect("the write commits");
+        }
+    }
+}
+
+async fn a_consumer_stopped_between_write_and_ack_loses_and_duplicates_nothing(backend: Backend) {
+    let (mut config, dir) = test_config(&backend).await;
+    config.roles = Roles::API;
+    config.consumer.visibility_timeout = Duration::from_millis(300);
+    let api = start(config.clone(), dir).await;
+    let (customers, orders) = batch("X", 50);
+    let c = api.ingest("customers", &customers).await;
+    crash(
+        &api,
+        queues::INGEST_CUSTOMERS,
+        &IngestCustomers,
+        Crash::BeforeCommit,
+    )
+    .await;
+    let o = api.ingest("orders", &orders).await;
+    let orders_handler = IngestOrders {
+        settings: IngestSettings::default(),
+    };
+    crash(
+        &api,
+        queues::INGEST_ORDERS,
+        &orders_handler,
+        Crash::AfterCommit,
+    )
+    .await;
+
+    config.roles = Roles::WORKER;
+    let worker = start(config, None).await;
+    let customers_done = api.wait_for(&c, "completed").await;
+    let orders_done = api.wait_for(&o, "completed").await;
+    assert_eq!(
+        (
+            customers_done["persisted"].as_i64(),
+            customers_done["unchanged"].as_i64()
+        ),
+        (Some(50), Some(0)),
+        "{customers_done}"
+    );
+    assert_eq!(
+        (
+            orders_done["persisted"].as_i64(),
+            orders_done["unchanged"].as_i64()
+        ),
+        (Some(100), Some(0)),
+        "{orders_done}"
+    );
+    for i in [0, 49] {
+        let customer = api.customer(&format!("XC{i}")).await;
+        assert_eq!(
+            (
+                customer["order_count"].as_i64(),
+                customer["total_spend"].clone()
+            ),
+            (Some(2), json!(21.0)),
+            "{customer}"
+        );
+    }
+    worker.stop().await;
+    api.stop().await;
+}
+
+async fn a_message_that_keeps_failing_is_dead_lettered(backend: Backend) {
+    let (mut config, dir) = test_config(&backend).await;
+    config.consumer.max_attempts = 2;
+    let app = start(config, dir).await;
+    let poison = Envelope::new(queues::INGEST_ORDERS, 1, &json!({"not": "a batch"})).unwrap();
+    app.bus
+        .publish(queues::INGEST_ORDERS, &poison)
+        .await
+        .unwrap();
+    let (good, _) = batch("G", 1);
+    let id = app.ingest("customers", &good).await;
+    app.wait_for(&id, "completed").await;
+    let dead_queue = format!("{}.dead", queues::INGEST_ORDERS);
+    for _ in 0..200 {
+        let dead = match app.config.amqp {
+            Some(_) => app.bus.depth(&dead_queue).await.unwrap() as i64,
+            None => queue::dead_letters(app.bus.outbox().unwrap(), queues::INGEST_ORDERS)
+                .await
+                .unwrap(),
+        };
+        if dead == 1 {
+            app.stop().await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the poison message never reached the dead letters");
+}
+
+/// Restarts the shared RabbitMQ, so it runs alone: `.ci/run` calls it after the main suite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "restarts the shared RabbitMQ; run alone with --run-ignored"]
+async fn rabbitmq_restarted_during_ingestion_loses_nothing() {
+    let Some(backend) = Backend::postgres() else {
+        eprintln!("skipped: MINICRM_TEST_DATABASE_URL and MINICRM_TEST_AMQP_URL are not set");
+        return;
+    };
+    let app = crate::helpers::spawn_app(&backend).await;
+    let (customers, _) = batch("R", 200);
+    let c = app.ingest("customers", &customers).await;
+    app.wait_for(&c, "completed").await;
+    let restart = tokio::spawn(async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        rabbitmqctl("stop_app").await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        rabbitmqctl("start_app").await;
+    });
+    let mut accepted = Vec::new();
+    let mut refused = 0;
+    for b in 0..40 {
+        let orders: Vec<Value> = (0..200)
+            .map(|i| {
+                json!({"external_id": format!("R{b}-{i}"), "customer_external_id": format!("RC{i}"),
+            "amount": 1, "ordered_at": "2025-01-01T00:00:00Z"})
+            })
+            .collect();
+        let (id, retries) = post_until_accepted(&app, &Value::Array(orders)).await;
+        accepted.push(id);
+        refused += retries;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    restart.await.unwrap();
+    assert!(
+        refused > 0,
+        "the broker was never seen down; the test proved nothing"
+    );
+    for id in &accepted {
+        let done = app.wait_for(id, "completed").await;
+        assert_eq!(
+            (done["persisted"].as_i64(), done["unchanged"].as_i64()),
+            (Some(200), Some(0)),
+            "{done}"
+        );
+    }
+    let customer = app.customer("RC7").await;
+    assert_eq!(customer["order_count"], 40, "{customer}");
+    app.stop().await;
+}
+
+/// A client's retry loop: 503 means the batch was not taken and may be sent again. Returns the
+/// ingestion id and how many times the batch was refused first.
+async fn post_until_accepted(app: &TestApp, body: &Value) -> (String, usize) {
+    for retries in 0..200 {
+        let response = app.post_json("/api/v1/orders", &app.ingest_key, body).await;
+        match response.status().as_u16() {
+            202 => {
+                return (
+                    response.json::<Value>().await.unwrap()["ingestion_id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                    retries,
+                )
+            }
+            503 => tokio::time::sleep(Duration::from_millis(250)).await,
+            other => panic!("unexpected {other}: {}", response.text().await.unwrap()),
+        }
+    }
+    panic!("the batch was never accepted");
+}
+
+async fn rabbitmqctl(command: &str) {
+    let status = tokio::process::Command::new("rabbitmqctl")
+        .arg(command)
+        .status()
+        .await
+        .expect("rabbitmqctl runs");
+    assert!(status.success(), "rabbitmqctl {command}");
+}

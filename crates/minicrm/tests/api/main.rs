@@ -1,0 +1,9 @@
+//! minicrm's integration tests: one binary, the real application on a random port, every test run on
+//! SQLite with the database queue and on PostgreSQL with RabbitMQ.
+
+mod auth;
+mod delivery;
+mod helpers;
+mod ingest;
+mod segments;
+mod validation;

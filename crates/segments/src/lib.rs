@@ -1,0 +1,79 @@
+//! minicrm's segment rule compiler: one typed rule tree becomes one SQL condition for SQLite or
+//! PostgreSQL, built with sea-query so every value is bound and every column comes from the catalogue.
+//! The same compiler counts a preview audience and, later, selects a campaign's recipients. Relative
+//! times are computed when the query runs, from the `now` it is given.
+#![forbid(unsafe_code)]
+
+mod compile;
+mod tables;
+
+pub use compile::condition;
+
+use minicrm_domain::rules::Group;
+use minicrm_domain::Timestamp;
+use minicrm_store::customers::{CustomerRow, COLUMNS};
+use minicrm_store::{Db, StoreError};
+use sea_query::{
+    Asterisk, Expr, Func, Order, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
+};
+use sea_query_binder::SqlxBinder;
+use tables::Customers;
+
+/// How many customers match `rules` now.
+pub async fn count(db: &Db, rules: &Group, now: Timestamp) -> Result<i64, StoreError> {
+    let query = |backend| {
+        Query::select()
+            .expr(Func::count(Expr::col(Asterisk)))
+            .from(Customers::Table)
+            .cond_where(condition(rules, backend, now))
+            .to_owned()
+    };
+    Ok(match db {
+        Db::Sqlite { read, .. } => {
+            let (sql, values) =
+                query(minicrm_store::Backend::Sqlite).build_sqlx(SqliteQueryBuilder);
+            sqlx::query_scalar_with(&sql, values)
+                .fetch_one(read)
+                .await?
+        }
+        Db::Postgres(pool) => {
+            let (sql, values) =
+                query(minicrm_store::Backend::Postgres).build_sqlx(PostgresQueryBuilder);
+            sqlx::query_scalar_with(&sql, values)
+                .fetch_one(pool)
+                .await?
+        }
+    })
+}
+
+/// Up to `limit` matching customers, newest first.
+pub async fn sample(
+    db: &Db,
+    rules: &Group,
+    now: Timestamp,
+    limit: u64,
+) -> Result<Vec<CustomerRow>, StoreError> {
+    let query = |backend| -> SelectStatement {
+        let mut q = Query::select();
+        for column in COLUMNS.split(',') {
+            q.column(sea_query::Alias::new(column.trim()));
+        }
+        q.from(Customers::Table)
+            .cond_where(condition(rules, backend, now))
+            .order_by(Customers::Id, Order::Desc)
+            .limit(limit)
+            .to_owned()
+    };
+    Ok(match db {
+        Db::Sqlite { read, .. } => {
+            let (sql, values) =
+                query(minicrm_store::Backend::Sqlite).build_sqlx(SqliteQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(read).await?
+        }
+        Db::Postgres(pool) => {
+            let (sql, values) =
+                query(minicrm_store::Backend::Postgres).build_sqlx(PostgresQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(pool).await?
+        }
+    })
+}

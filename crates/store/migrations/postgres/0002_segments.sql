@@ -1,0 +1,14 @@
+-- Saved segments: a named rule tree, who made it, and the audience size when it was last counted.
+CREATE TABLE segments (
+    id             TEXT    PRIMARY KEY,
+    name           TEXT    NOT NULL,
+    description    TEXT,
+    rules          JSONB   NOT NULL,
+    created_by     TEXT    NOT NULL,
+    created_at     BIGINT NOT NULL,
+    updated_at     BIGINT NOT NULL,
+    last_count     BIGINT,
+    last_count_at  BIGINT
+);
+CREATE UNIQUE INDEX segments_name ON segments (lower(name));
+CREATE INDEX segments_created ON segments (created_at, id);

@@ -1,0 +1,121 @@
+//! Ingestions: what became of each accepted batch — persisted, unchanged, pending and rejected rows.
+
+use crate::{on_read, on_tx, Db, StoreError, Tx};
+use minicrm_domain::RecordKind;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IngestionRow {
+    pub id: String,
+    pub kind: String,
+    pub status: String,
+    pub accepted: i64,
+    pub persisted: i64,
+    pub unchanged: i64,
+    pub pending: i64,
+    pub rejected: i64,
+    pub created_at: i64,
+    pub processed_at: Option<i64>,
+    pub completed_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RejectionRow {
+    pub row_index: i64,
+    pub external_id: String,
+    pub reason: String,
+    pub rejected_at: i64,
+}
+
+/// Status of a batch: `queued` until a consumer has processed it, `pending` while some of its orders
+/// wait for their customer, `completed` when every row is persisted, unchanged or rejected, `failed` when
+/// it never reached the queue.
+pub mod status {
+    pub const QUEUED: &str = "queued";
+    pub const PENDING: &str = "pending";
+    pub const COMPLETED: &str = "completed";
+    pub const FAILED: &str = "failed";
+}
+
+/// Records an accepted batch as `queued`, in the caller's transaction. Idempotent: the consumer calls
+/// it again in the data database for a record that travelled with its message from the queue's own.
+pub async fn create(
+    tx: &mut Tx,
+    id: &str,
+    kind: RecordKind,
+    accepted: usize,
+    api_key_id: Option<&str>,
+    created_at: i64,
+) -> Result<(), StoreError> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO ingestions (id, kind, status, accepted, api_key_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (id) DO NOTHING")
+        .bind(id).bind(kind.as_str()).bind(status::QUEUED).bind(accepted as i64).bind(api_key_id).bind(created_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn mark_failed(db: &Db, id: &str) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query("UPDATE ingestions SET status = $2 WHERE id = $1")
+        .bind(id).bind(status::FAILED).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
+/// Changes to an ingestion's row counts.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub persisted: i64,
+    pub unchanged: i64,
+    pub pending: i64,
+    pub rejected: i64,
+}
+
+/// Adds `delta` to an ingestion's counts, marks it processed and derives its status. Parking happens in
+/// the batch's own first pass, so a batch is never `pending` before it is processed.
+pub async fn record(tx: &mut Tx, id: &str, delta: Counts, now: i64) -> Result<(), StoreError> {
+    let statement = "UPDATE ingestions SET persisted = persisted + $2, unchanged = unchanged + $3, \
+        pending = pending + $4, rejected = rejected + $5, processed_at = COALESCE(processed_at, $6), \
+        status = CASE WHEN pending + $4 > 0 THEN $7 ELSE $8 END, \
+        completed_at = CASE WHEN pending + $4 > 0 THEN NULL ELSE COALESCE(completed_at, $6) END \
+        WHERE id = $1";
+    on_tx!(tx, c => sqlx::query(statement)
+        .bind(id).bind(delta.persisted).bind(delta.unchanged).bind(delta.pending).bind(delta.rejected).bind(now)
+        .bind(status::PENDING).bind(status::COMPLETED)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn reject(
+    tx: &mut Tx,
+    id: &str,
+    row_index: i64,
+    external_id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO ingestion_rejections (ingestion_id, row_index, external_id, reason, rejected_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id).bind(row_index).bind(external_id).bind(reason).bind(now)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<IngestionRow, StoreError> {
+    let row = on_read!(db, p => sqlx::query_as::<_, IngestionRow>(
+        "SELECT id, kind, status, accepted, persisted, unchanged, pending, rejected, created_at, processed_at, \
+         completed_at FROM ingestions WHERE id = $1").bind(id).fetch_optional(p).await)?;
+    row.ok_or(StoreError::NotFound)
+}
+
+pub async fn rejections(db: &Db, id: &str, limit: i64) -> Result<Vec<RejectionRow>, StoreError> {
+    Ok(on_read!(db, p => sqlx::query_as::<_, RejectionRow>(
+        "SELECT row_index, external_id, reason, rejected_at FROM ingestion_rejections WHERE ingestion_id = $1 \
+         ORDER BY row_index LIMIT $2").bind(id).bind(limit).fetch_all(p).await)?)
+}
+
+/// Ingestions completed (for the benchmark's waiting).
+pub async fn completed(db: &Db) -> Result<i64, StoreError> {
+    Ok(
+        on_read!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM ingestions WHERE status = $1").bind(status::COMPLETED).fetch_one(p).await)?,
+    )
+}

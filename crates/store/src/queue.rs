@@ -1,0 +1,176 @@
+//! The tables behind the database queue (messages leased with a visibility timeout, dead letters) and
+//! the inbox that makes a broker's redeliveries harmless.
+
+use crate::{on_read, on_tx, Backend, Db, StoreError, Tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub message_id: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+pub async fn enqueue(
+    db: &Db,
+    queue: &str,
+    message_id: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    enqueue_in(&mut tx, queue, message_id, body, now).await?;
+    tx.commit().await
+}
+
+/// Enqueues inside the caller's transaction: the message exists exactly when the caller's writes do.
+pub async fn enqueue_in(
+    tx: &mut Tx,
+    queue: &str,
+    message_id: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    on_tx!(tx, c => {
+        sqlx::query("INSERT INTO queue_bodies (message_id, body) VALUES ($1, $2)")
+            .bind(message_id).bind(body).execute(&mut *c).await?;
+        sqlx::query("INSERT INTO queue_messages (queue, message_id, visible_at, enqueued_at) VALUES ($1, $2, $3, $3)")
+            .bind(queue).bind(message_id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Leases up to `limit` of the oldest visible messages of `queue` until `now + visibility_ms` under
+/// `lease`, counting the attempt. The lease commits at once, so a crash while handling still counts
+/// towards dead-lettering. Oldest first.
+pub async fn claim(
+    db: &Db,
+    queue: &str,
+    lease: &str,
+    now: i64,
+    visibility_ms: i64,
+    limit: i64,
+) -> Result<Vec<Claimed>, StoreError> {
+    let lock = if db.backend() == Backend::Postgres {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let statement = format!(
+        "UPDATE queue_messages SET lease = $1, attempts = attempts + 1, visible_at = $2 \
+         WHERE id IN (SELECT id FROM queue_messages WHERE queue = $3 AND visible_at <= $4 \
+                      ORDER BY visible_at, id LIMIT $5{lock}) \
+         RETURNING id, message_id, attempts"
+    );
+    let mut tx = db.begin().await?;
+    let mut leased: Vec<(i64, String, i64)> = on_tx!(&mut tx, c => sqlx::query_as(&statement)
+        .bind(lease).bind(now + visibility_ms).bind(queue).bind(now).bind(limit).fetch_all(&mut *c).await)?;
+    leased.sort_by_key(|m| m.0);
+    let mut claimed = Vec::with_capacity(leased.len());
+    for (id, message_id, attempts) in leased {
+        let body: String = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT body FROM queue_bodies WHERE message_id = $1")
+            .bind(&message_id).fetch_one(&mut *c).await)?;
+        claimed.push(Claimed {
+            id,
+            message_id,
+            body,
+            attempts,
+        });
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Acknowledges handled messages: deletes them (and, where the queue has its own database, the
+/// ingestion records that travelled with them). A message whose lease was lost is left to the consumer
+/// that holds it now, which will find it in the inbox and acknowledge it in turn.
+pub async fn ack(
+    db: &Db,
+    messages: &[Claimed],
+    lease: &str,
+    forget_ingestions: bool,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    for message in messages {
+        let deleted = on_tx!(&mut tx, c => sqlx::query("DELETE FROM queue_messages WHERE id = $1 AND lease = $2")
+            .bind(message.id).bind(lease).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        if deleted == 0 {
+            continue;
+        }
+        on_tx!(&mut tx, c => sqlx::query("DELETE FROM queue_bodies WHERE message_id = $1")
+            .bind(&message.message_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        if forget_ingestions {
+            on_tx!(&mut tx, c => sqlx::query("DELETE FROM ingestions WHERE id = $1")
+                .bind(&message.message_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
+    }
+    tx.commit().await
+}
+
+/// Makes a failed message visible again at `visible_at`, keeping the error for operators.
+pub async fn release(
+    db: &Db,
+    id: i64,
+    lease: &str,
+    visible_at: i64,
+    error: &str,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE queue_messages SET lease = NULL, visible_at = $3, last_error = $4 WHERE id = $1 AND lease = $2")
+        .bind(id).bind(lease).bind(visible_at).bind(error).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
+/// Moves a message that failed too often to `dead_letters`.
+pub async fn dead_letter(
+    db: &Db,
+    message: &Claimed,
+    lease: &str,
+    error: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, c => {
+        sqlx::query("INSERT INTO dead_letters (queue, message_id, body, attempts, error, dead_at) \
+                     SELECT q.queue, q.message_id, b.body, q.attempts, $3, $4 FROM queue_messages q \
+                     JOIN queue_bodies b ON b.message_id = q.message_id WHERE q.id = $1 AND q.lease = $2")
+            .bind(message.id).bind(lease).bind(error).bind(now).execute(&mut *c).await?;
+        sqlx::query("DELETE FROM queue_messages WHERE id = $1 AND lease = $2")
+            .bind(message.id).bind(lease).execute(&mut *c).await?;
+        sqlx::query("DELETE FROM queue_bodies WHERE message_id = $1")
+            .bind(&message.message_id).execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    tx.commit().await
+}
+
+/// Messages waiting in `queue` (visible or leased).
+pub async fn depth(db: &Db, queue: &str) -> Result<i64, StoreError> {
+    Ok(
+        on_read!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM queue_messages WHERE queue = $1").bind(queue).fetch_one(p).await)?,
+    )
+}
+
+pub async fn dead_letters(db: &Db, queue: &str) -> Result<i64, StoreError> {
+    Ok(
+        on_read!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM dead_letters WHERE queue = $1").bind(queue).fetch_one(p).await)?,
+    )
+}
+
+/// Records in the handler's transaction that `message_id` has taken effect. `false`: it already had,
+/// so this delivery is a duplicate and must change nothing.
+pub async fn mark_processed(tx: &mut Tx, message_id: &str, now: i64) -> Result<bool, StoreError> {
+    let done = on_tx!(tx, c => sqlx::query(
+        "INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) ON CONFLICT (message_id) DO NOTHING")
+        .bind(message_id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Forgets inbox entries older than `before`: no broker or lease redelivers a message that late.
+pub async fn forget_processed(db: &Db, before: i64) -> Result<u64, StoreError> {
+    let mut tx = db.begin().await?;
+    let n = on_tx!(&mut tx, c => sqlx::query("DELETE FROM processed_messages WHERE processed_at < $1")
+        .bind(before).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok(n)
+}
