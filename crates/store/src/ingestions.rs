@@ -13,6 +13,7 @@ pub struct IngestionRow {
     pub unchanged: i64,
     pub pending: i64,
     pub rejected: i64,
+    pub request_hash: Option<String>,
     pub created_at: i64,
     pub processed_at: Option<i64>,
     pub completed_at: Option<i64>,
@@ -36,28 +37,46 @@ pub mod status {
     pub const FAILED: &str = "failed";
 }
 
-/// Records an accepted batch as `queued`, in the caller's transaction. Idempotent: the consumer calls
-/// it again in the data database for a record that travelled with its message from the queue's own.
-pub async fn create(
-    tx: &mut Tx,
-    id: &str,
-    kind: RecordKind,
-    accepted: usize,
-    api_key_id: Option<&str>,
-    created_at: i64,
-) -> Result<(), StoreError> {
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO ingestions (id, kind, status, accepted, api_key_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (id) DO NOTHING")
-        .bind(id).bind(kind.as_str()).bind(status::QUEUED).bind(accepted as i64).bind(api_key_id).bind(created_at)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+/// An accepted batch as the API records it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewIngestion<'a> {
+    pub id: &'a str,
+    pub kind: RecordKind,
+    pub accepted: usize,
+    pub api_key_id: Option<&'a str>,
+    /// SHA-256 of the request body, kept when the client sent an `Idempotency-Key`.
+    pub request_hash: Option<&'a str>,
+    pub created_at: i64,
 }
 
+/// Records an accepted batch as `queued`, in the caller's transaction, and says whether it is new.
+/// Idempotent: the consumer calls it again in the data database for a record that travelled with its
+/// message from the queue's own, and a client's retry under the same idempotency key finds it there.
+pub async fn create(tx: &mut Tx, new: &NewIngestion<'_>) -> Result<bool, StoreError> {
+    let inserted = on_tx!(tx, c => sqlx::query(
+        "INSERT INTO ingestions (id, kind, status, accepted, api_key_id, request_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING")
+        .bind(new.id).bind(new.kind.as_str()).bind(status::QUEUED).bind(new.accepted as i64)
+        .bind(new.api_key_id).bind(new.request_hash).bind(new.created_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(inserted == 1)
+}
+
+/// Marks an ingestion `queued` again after a failed publish was retried and taken.
+pub async fn mark_requeued(db: &Db, id: &str) -> Result<(), StoreError> {
+    set_status(db, id, status::FAILED, status::QUEUED).await
+}
+
+/// Marks a `queued` ingestion `failed`: its message never reached the bus.
 pub async fn mark_failed(db: &Db, id: &str) -> Result<(), StoreError> {
+    set_status(db, id, status::QUEUED, status::FAILED).await
+}
+
+/// Moves an ingestion from one status to another; a consumer that got there first wins.
+async fn set_status(db: &Db, id: &str, from: &str, to: &str) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, c => sqlx::query("UPDATE ingestions SET status = $2 WHERE id = $1")
-        .bind(id).bind(status::FAILED).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    on_tx!(&mut tx, c => sqlx::query("UPDATE ingestions SET status = $3 WHERE id = $1 AND status = $2")
+        .bind(id).bind(from).bind(to).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     tx.commit().await
 }
 
@@ -102,8 +121,8 @@ pub async fn reject(
 
 pub async fn get(db: &Db, id: &str) -> Result<IngestionRow, StoreError> {
     let row = on_read!(db, p => sqlx::query_as::<_, IngestionRow>(
-        "SELECT id, kind, status, accepted, persisted, unchanged, pending, rejected, created_at, processed_at, \
-         completed_at FROM ingestions WHERE id = $1").bind(id).fetch_optional(p).await)?;
+        "SELECT id, kind, status, accepted, persisted, unchanged, pending, rejected, request_hash, created_at, \
+         processed_at, completed_at FROM ingestions WHERE id = $1").bind(id).fetch_optional(p).await)?;
     row.ok_or(StoreError::NotFound)
 }
 

@@ -56,16 +56,15 @@ async fn open_batch<T: serde::de::DeserializeOwned>(
     let batch: minicrm_domain::Batch<T> =
         anyhow::Context::with_context(envelope.payload(), || format!("bad {expected} batch"))?;
     tracing::Span::current().record("ingestion_id", batch.ingestion_id.as_str());
-    let key = batch.api_key_id.as_deref();
-    minicrm_store::ingestions::create(
-        tx,
-        &batch.ingestion_id,
+    let record = minicrm_store::ingestions::NewIngestion {
+        id: &batch.ingestion_id,
         kind,
-        batch.records.len(),
-        key,
-        envelope.produced_at,
-    )
-    .await?;
+        accepted: batch.records.len(),
+        api_key_id: batch.api_key_id.as_deref(),
+        request_hash: batch.request_hash.as_deref(),
+        created_at: envelope.produced_at,
+    };
+    minicrm_store::ingestions::create(tx, &record).await?;
     Ok(batch)
 }
 

@@ -4,7 +4,7 @@
 use crate::body::JsonBody;
 use crate::{ApiError, AppState, Caller};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -14,6 +14,7 @@ use minicrm_domain::{Batch, NewCustomer, NewOrder, RecordKind, Scope, Timestamp}
 use minicrm_store::ingestions;
 use serde::Serialize;
 use serde_json::json;
+use sha2::Digest;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,14 +26,17 @@ pub fn router() -> Router<AppState> {
 async fn customers(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Ingest)?;
+    let key = idempotency_key(&headers)?;
     accept::<NewCustomer>(
         &state,
         &caller,
         RecordKind::Customers,
         queues::INGEST_CUSTOMERS,
+        key,
         body,
     )
     .await
@@ -41,26 +45,60 @@ async fn customers(
 async fn orders(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Ingest)?;
+    let key = idempotency_key(&headers)?;
     accept::<NewOrder>(
         &state,
         &caller,
         RecordKind::Orders,
         queues::INGEST_ORDERS,
+        key,
         body,
     )
     .await
 }
 
-/// Parses the batch off the async threads, records the ingestion, and publishes it durably.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The optional `Idempotency-Key` header: 1 to 255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(key.to_owned()))
+        }
+        _ => Err(ApiError::bad_field(
+            "Idempotency-Key",
+            "the Idempotency-Key header must be 1 to 255 visible ASCII characters",
+        )),
+    }
+}
+
+/// Ingestion ids under an idempotency key are UUIDv5 in this namespace, over the API key, the kind and
+/// the client's key: a retry maps to the same ingestion and the same message id, which consumers apply
+/// once.
+const IDEMPOTENCY_NAMESPACE: uuid::Uuid = uuid::uuid!("5b0f6c8e-2d7a-4b39-9a51-3f0c1e8d7a24");
+
+fn keyed_ingestion_id(api_key_id: &str, kind: RecordKind, key: &str) -> String {
+    let name = format!("{api_key_id}\n{}\n{key}", kind.as_str());
+    uuid::Uuid::new_v5(&IDEMPOTENCY_NAMESPACE, name.as_bytes()).to_string()
+}
+
+/// Parses the batch off the async threads, records the ingestion, and publishes it durably. Under an
+/// idempotency key, a batch already taken is answered again without a second message (or, where its
+/// publish may have failed, published again under the same message id).
 #[tracing::instrument(skip_all, fields(kind = kind.as_str(), records, ingestion_id))]
 async fn accept<T>(
     state: &AppState,
     caller: &Caller,
     kind: RecordKind,
     queue: &'static str,
+    idempotency_key: Option<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError>
 where
@@ -70,19 +108,25 @@ where
         now: Timestamp::now(),
         currency: state.settings.currency,
     };
-    let ingestion_id = uuid::Uuid::now_v7().to_string();
+    let ingestion_id = match &idempotency_key {
+        Some(key) => keyed_ingestion_id(&caller.key.id, kind, key),
+        None => uuid::Uuid::now_v7().to_string(),
+    };
     let id = ingestion_id.clone();
     let api_key_id = Some(caller.key.id.clone());
-    let (count, envelope) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+    let keyed = idempotency_key.is_some();
+    let (count, hash, envelope) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let hash = keyed.then(|| hex::encode(sha2::Sha256::digest(&body)));
         let records = parse_batch::<T>(&body, &ctx)?;
         let count = records.len();
         let batch = Batch {
             ingestion_id: id.clone(),
             api_key_id,
+            request_hash: hash.clone(),
             records,
         };
         let envelope = Envelope::with_id(id, queue, 1, &batch).map_err(anyhow::Error::from)?;
-        Ok((count, envelope))
+        Ok((count, hash, envelope))
     })
     .await
     .map_err(anyhow::Error::from)??;
@@ -92,23 +136,42 @@ where
     let refused = |e: minicrm_bus::BusError| {
         ApiError::Unavailable(format!("the batch was not accepted, send it again: {e}"))
     };
+    let replay = match &hash {
+        Some(hash) => earlier_attempt(state, &ingestion_id, hash).await?,
+        None => None,
+    };
+    if let Some(earlier) = replay {
+        // Taken before. Its message may be lost only where the record commits before the publish; the
+        // same message id makes a second publish harmless.
+        let unsure = matches!(
+            earlier.status.as_str(),
+            ingestions::status::QUEUED | ingestions::status::FAILED
+        );
+        if unsure && state.bus.outbox().is_none() {
+            state.bus.publish(queue, &envelope).await.map_err(refused)?;
+            ingestions::mark_requeued(&state.db, &ingestion_id).await?;
+        }
+        return Ok(accepted(count, &ingestion_id, true));
+    }
     // The record travels with the message: where the bus keeps its messages in a database, both commit
     // together there; otherwise the record commits first and the message is published after.
     let mut tx = state.bus.outbox().unwrap_or(&state.db).begin().await?;
-    ingestions::create(
-        &mut tx,
-        &ingestion_id,
+    let record = ingestions::NewIngestion {
+        id: &ingestion_id,
         kind,
-        count,
-        Some(&caller.key.id),
-        ctx.now.millis(),
-    )
-    .await?;
-    let published = state
-        .bus
-        .publish_in(&mut tx, queue, &envelope)
-        .await
-        .map_err(refused)?;
+        accepted: count,
+        api_key_id: Some(&caller.key.id),
+        request_hash: hash.as_deref(),
+        created_at: ctx.now.millis(),
+    };
+    let fresh = ingestions::create(&mut tx, &record).await?;
+    // A concurrent retry under the same key that got here first has published it already.
+    let published = !fresh
+        || state
+            .bus
+            .publish_in(&mut tx, queue, &envelope)
+            .await
+            .map_err(refused)?;
     tx.commit().await?;
     if !published {
         if let Err(e) = state.bus.publish(queue, &envelope).await {
@@ -117,9 +180,40 @@ where
             return Err(refused(e));
         }
     }
+    Ok(accepted(count, &ingestion_id, !fresh))
+}
+
+/// The 202 for an accepted batch; `Idempotent-Replayed: true` when an earlier request under the same
+/// idempotency key was taken already.
+fn accepted(count: usize, ingestion_id: &str, replayed: bool) -> Response {
     let location = format!("/api/v1/ingestions/{ingestion_id}");
-    let body = Json(json!({"accepted": count, "ingestion_id": ingestion_id}));
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], body).into_response())
+    let body = Json(json!({"accepted": count, "ingestion_id": ingestion_id, "replayed": replayed}));
+    let mut response = (StatusCode::ACCEPTED, [(header::LOCATION, location)], body).into_response();
+    if replayed {
+        response.headers_mut().insert(
+            "idempotent-replayed",
+            header::HeaderValue::from_static("true"),
+        );
+    }
+    response
+}
+
+/// The ingestion an earlier request under the same idempotency key made, if any; a different body under
+/// the same key is a conflict.
+async fn earlier_attempt(
+    state: &AppState,
+    id: &str,
+    hash: &str,
+) -> Result<Option<ingestions::IngestionRow>, ApiError> {
+    match find_ingestion(state, id).await {
+        Ok(row) if row.request_hash.as_deref() == Some(hash) => Ok(Some(row)),
+        Ok(_) => Err(ApiError::Conflict(
+            "this Idempotency-Key was used before with a different body; use a new key for a new batch"
+                .into(),
+        )),
+        Err(ApiError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Serialize)]

@@ -52,6 +52,10 @@ pub struct Batch<T> {
     /// The API key that sent it, for the ingestion's record.
     #[serde(default)]
     pub api_key_id: Option<String>,
+    /// SHA-256 of the request body when the client sent an `Idempotency-Key`, so that a retry with
+    /// another body under the same key is refused wherever the ingestion's record is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_hash: Option<String>,
     pub records: Vec<T>,
 }
 

@@ -204,7 +204,8 @@ async fn rabbitmq_restarted_during_ingestion_loses_nothing() {
             "amount": 1, "ordered_at": "2025-01-01T00:00:00Z"})
             })
             .collect();
-        let (id, retries) = post_until_accepted(&app, &Value::Array(orders)).await;
+        let key = format!("restart-batch-{b}");
+        let (id, retries) = post_until_accepted(&app, &key, &Value::Array(orders)).await;
         accepted.push(id);
         refused += retries;
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -227,11 +228,12 @@ async fn rabbitmq_restarted_during_ingestion_loses_nothing() {
     app.stop().await;
 }
 
-/// A client's retry loop: 503 means the batch was not taken and may be sent again. Returns the
-/// ingestion id and how many times the batch was refused first.
-async fn post_until_accepted(app: &TestApp, body: &Value) -> (String, usize) {
+/// A client's retry loop: a 503 may come after the broker took the batch but before it confirmed it,
+/// so the client sends it again under the same `Idempotency-Key`, which makes the retry the same
+/// ingestion and the same message. Returns the ingestion id and how many times the batch was refused.
+async fn post_until_accepted(app: &TestApp, key: &str, body: &Value) -> (String, usize) {
     for retries in 0..200 {
-        let response = app.post_json("/api/v1/orders", &app.ingest_key, body).await;
+        let response = app.post_idempotent("/api/v1/orders", key, body).await;
         match response.status().as_u16() {
             202 => {
                 return (

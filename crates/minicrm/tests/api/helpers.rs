@@ -161,6 +161,23 @@ impl TestApp {
         .await
     }
 
+    /// Posts JSON under an `Idempotency-Key`, as a client that retries does.
+    pub async fn post_idempotent(
+        &self,
+        path: &str,
+        idempotency_key: &str,
+        body: &Value,
+    ) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .bearer_auth(&self.ingest_key)
+            .header("idempotency-key", idempotency_key)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     pub async fn post_raw(
         &self,
         path: &str,

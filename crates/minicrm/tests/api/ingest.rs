@@ -9,6 +9,7 @@ crate::on_every_backend!(
     round_trip_persists_customers_orders_and_aggregates,
     lists_search_filter_and_page,
     the_same_batch_twice_is_one_record,
+    an_idempotency_key_makes_a_retry_the_same_ingestion,
     customer_updates_out_of_order_keep_the_newest,
     an_order_before_its_customer_waits_for_it,
     an_order_whose_customer_never_comes_is_rejected_with_its_reason,
@@ -166,6 +167,78 @@ async fn lists_search_filter_and_page(backend: Backend) {
         ),
         (json!("O1"), Value::Null)
     );
+    app.stop().await;
+}
+
+async fn an_idempotency_key_makes_a_retry_the_same_ingestion(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    let batch = customers(3);
+    let first = app
+        .post_idempotent("/api/v1/customers", "import-42", &batch)
+        .await;
+    assert_eq!(first.status(), 202);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["replayed"], false);
+    let id = first["ingestion_id"].as_str().unwrap().to_owned();
+
+    // At once, before the batch is processed, and again after.
+    let again = app
+        .post_idempotent("/api/v1/customers", "import-42", &batch)
+        .await;
+    assert_eq!(again.status(), 202);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(
+        (again["ingestion_id"].as_str(), again["replayed"].as_bool()),
+        (Some(id.as_str()), Some(true))
+    );
+    let done = app.wait_for(&id, "completed").await;
+    let later: Value = app
+        .post_idempotent("/api/v1/customers", "import-42", &batch)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(later["ingestion_id"], id.as_str());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = app.get_json(&format!("/api/v1/ingestions/{id}")).await;
+    assert_eq!(after, done, "a replay is not applied twice");
+    assert_eq!(
+        (done["persisted"].as_i64(), done["unchanged"].as_i64()),
+        (Some(3), Some(0)),
+        "{done}"
+    );
+
+    // The same key with another body is refused; the same key for another kind is another ingestion.
+    let other = app
+        .post_idempotent("/api/v1/customers", "import-42", &customers(4))
+        .await;
+    assert_eq!(other.status(), 409);
+    assert_eq!(other.headers()["content-type"], "application/problem+json");
+    let problem: Value = other.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Idempotency-Key"),
+        "{problem}"
+    );
+    let orders = json!([order("K1", "C0", "10", "2025-01-01T00:00:00Z")]);
+    let response: Value = app
+        .post_idempotent("/api/v1/orders", "import-42", &orders)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(response["ingestion_id"], id.as_str(), "{response}");
+
+    let bad = app
+        .post_idempotent("/api/v1/customers", "has space", &batch)
+        .await;
+    assert_eq!(bad.status(), 400);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["field"], "Idempotency-Key", "{problem}");
     app.stop().await;
 }
 

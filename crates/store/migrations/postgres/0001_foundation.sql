@@ -73,6 +73,7 @@ CREATE TABLE ingestions (
     pending       BIGINT NOT NULL DEFAULT 0,
     rejected      BIGINT NOT NULL DEFAULT 0,
     api_key_id    TEXT,
+    request_hash  TEXT,
     created_at    BIGINT NOT NULL,
     processed_at  BIGINT,
     completed_at  BIGINT

@@ -73,6 +73,7 @@ CREATE TABLE ingestions (
     pending       INTEGER NOT NULL DEFAULT 0,
     rejected      INTEGER NOT NULL DEFAULT 0,
     api_key_id    TEXT,
+    request_hash  TEXT,
     created_at    INTEGER NOT NULL,
     processed_at  INTEGER,
     completed_at  INTEGER
