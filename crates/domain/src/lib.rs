@@ -2,6 +2,7 @@
 //! what a client sends into them. Raw JSON stops here; nothing past this crate re-validates.
 #![forbid(unsafe_code)]
 
+pub mod campaign;
 pub mod contact;
 pub mod ids;
 pub mod ingest;

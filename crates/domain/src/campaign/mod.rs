@@ -1,0 +1,358 @@
+//! Campaigns: a personalised message to every customer of an audience, through a channel, now or at a
+//! time. This module holds what a campaign is and how a client's request becomes one; the store keeps
+//! it and the workers run it.
+
+pub mod template;
+
+use crate::rules::Group;
+use crate::Timestamp;
+use serde::Deserialize;
+use serde_json::Value;
+pub use template::{format_amount, MessageTemplate, Recipient, TemplateError, VARIABLES};
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// How a message reaches a customer; it decides the recipient (phone or e-mail address).
+    Channel { Sms = "sms", Email = "email", Whatsapp = "whatsapp" }
+);
+
+string_enum!(
+    /// scheduled → running → completed | cancelled | failed.
+    CampaignStatus {
+        Scheduled = "scheduled",
+        Running = "running",
+        Completed = "completed",
+        Cancelled = "cancelled",
+        Failed = "failed",
+    }
+);
+
+string_enum!(
+    /// A communication-log row: queued → sending → sent → delivered | failed, or cancelled before it
+    /// was sent. `delivered`, `failed` and `cancelled` are final, except that a `delivered` receipt
+    /// overrides `failed` (the handset confirmed it); nothing overrides `delivered`.
+    MessageStatus {
+        Queued = "queued",
+        Sending = "sending",
+        Sent = "sent",
+        Delivered = "delivered",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
+);
+
+impl Channel {
+    /// Why a customer cannot be reached on this channel when the recipient is missing.
+    pub fn missing_recipient(self) -> &'static str {
+        match self {
+            Channel::Email => "no e-mail address",
+            Channel::Sms | Channel::Whatsapp => "no phone number",
+        }
+    }
+}
+
+impl MessageStatus {
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            MessageStatus::Delivered | MessageStatus::Failed | MessageStatus::Cancelled
+        )
+    }
+}
+
+/// Where a campaign's audience comes from.
+#[derive(Debug, Clone)]
+pub enum Audience {
+    Segment(String),
+    Rules(Group, Value),
+}
+
+/// A campaign as a client asks for it, checked.
+#[derive(Debug)]
+pub struct NewCampaign {
+    pub name: String,
+    pub audience: Audience,
+    pub channel: Channel,
+    pub subject: Option<String>,
+    pub message: String,
+    pub template: MessageTemplate,
+    pub objective: Option<String>,
+    pub tags: Vec<String>,
+    /// None: now.
+    pub send_at: Option<Timestamp>,
+}
+
+/// A field of the request and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CampaignIn {
+    name: Option<String>,
+    segment_id: Option<String>,
+    rules: Option<Value>,
+    channel: Option<String>,
+    subject: Option<String>,
+    message: Option<String>,
+    objective: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    send_at: Option<String>,
+}
+
+/// A scheduled time may be this far in the past (clock skew) or in the future.
+const SEND_AT_SKEW_MS: i64 = 60_000;
+const SEND_AT_HORIZON_MS: i64 = 366 * 24 * 3_600_000;
+
+impl NewCampaign {
+    /// Reads a campaign from its JSON and reports every bad field. `rules` go through `parse_rules`, the
+    /// same validation as segments; a rules problem is reported there with its JSON path.
+    pub fn parse(
+        body: &[u8],
+        now: Timestamp,
+        parse_rules: impl FnOnce(&Value) -> Result<Group, Vec<Problem>>,
+    ) -> Result<Self, Vec<Problem>> {
+        let input: CampaignIn = serde_json::from_slice(body).map_err(|e| {
+            vec![Problem {
+                field: String::new(),
+                reason: format!("the body is not a campaign: {e}"),
+            }]
+        })?;
+        let mut problems = Vec::new();
+        let mut bad = |field: &str, reason: String| {
+            problems.push(Problem {
+                field: field.to_owned(),
+                reason,
+            })
+        };
+        let name = input.name.as_deref().map(str::trim).unwrap_or_default();
+        if !(1..=200).contains(&name.chars().count()) {
+            bad("name", "a name of 1 to 200 characters is required".into());
+        }
+        let channel = match input.channel.as_deref() {
+            None => {
+                bad("channel", "required: sms, email or whatsapp".into());
+                None
+            }
+            Some(c) => Channel::parse(c).or_else(|| {
+                bad(
+                    "channel",
+                    format!("'{c}' is not a channel: sms, email or whatsapp"),
+                );
+                None
+            }),
+        };
+        let audience = match (input.segment_id, input.rules) {
+            (Some(_), Some(_)) => {
+                bad("segment_id", "give segment_id or rules, not both".into());
+                None
+            }
+            (None, None) => {
+                bad(
+                    "segment_id",
+                    "an audience is required: segment_id or rules".into(),
+                );
+                None
+            }
+            (Some(id), None) if id.trim().is_empty() => {
+                bad("segment_id", "must not be empty".into());
+                None
+            }
+            (Some(id), None) => Some(Audience::Segment(id)),
+            (None, Some(rules)) => match parse_rules(&rules) {
+                Ok(group) => Some(Audience::Rules(group, rules)),
+                Err(list) => {
+                    problems.extend(list);
+                    None
+                }
+            },
+        };
+        let mut bad = |field: &str, reason: String| {
+            problems.push(Problem {
+                field: field.to_owned(),
+                reason,
+            })
+        };
+        let message = input.message.unwrap_or_default();
+        let template = match MessageTemplate::parse(&message) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                bad("message", e.to_string());
+                None
+            }
+        };
+        let subject = input.subject.map(|s| s.trim().to_owned());
+        match (channel, &subject) {
+            (Some(Channel::Email), None) => {
+                bad("subject", "an e-mail campaign needs a subject".into())
+            }
+            (Some(Channel::Email), Some(s)) => {
+                if let Err(e) = MessageTemplate::parse(s) {
+                    bad("subject", e.to_string());
+                } else if s.chars().count() > 200 {
+                    bad(
+                        "subject",
+                        "the subject is longer than 200 characters".into(),
+                    );
+                }
+            }
+            (Some(_), Some(_)) => bad("subject", "only e-mail campaigns have a subject".into()),
+            _ => {}
+        }
+        let objective = input
+            .objective
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty());
+        if objective.as_ref().is_some_and(|o| o.chars().count() > 200) {
+            bad(
+                "objective",
+                "the objective is longer than 200 characters".into(),
+            );
+        }
+        if input.tags.len() > 20 {
+            bad("tags", "at most 20 tags".into());
+        }
+        let mut tags = Vec::new();
+        for (i, tag) in input.tags.iter().enumerate() {
+            let tag = tag.trim();
+            if !(1..=50).contains(&tag.chars().count()) {
+                bad(&format!("tags[{i}]"), "a tag has 1 to 50 characters".into());
+            } else if !tags.iter().any(|t: &String| t.eq_ignore_ascii_case(tag)) {
+                tags.push(tag.to_owned());
+            }
+        }
+        let send_at = match input.send_at.as_deref() {
+            None => None,
+            Some(text) => match Timestamp::parse(text) {
+                Err(e) => {
+                    bad("send_at", e);
+                    None
+                }
+                Ok(at) if at.millis() < now.millis() - SEND_AT_SKEW_MS => {
+                    bad(
+                        "send_at",
+                        "the time has passed; leave send_at out to send now".into(),
+                    );
+                    None
+                }
+                Ok(at) if at.millis() > now.millis() + SEND_AT_HORIZON_MS => {
+                    bad("send_at", "at most a year ahead".into());
+                    None
+                }
+                Ok(at) => Some(at),
+            },
+        };
+        match (channel, audience, template) {
+            (Some(channel), Some(audience), Some(template)) if problems.is_empty() => Ok(Self {
+                name: name.to_owned(),
+                audience,
+                channel,
+                subject: if channel == Channel::Email {
+                    subject
+                } else {
+                    None
+                },
+                message,
+                template,
+                objective,
+                tags,
+                send_at,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: Value) -> Result<NewCampaign, Vec<Problem>> {
+        let now = Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
+        NewCampaign::parse(body.to_string().as_bytes(), now, |rules| {
+            crate::rules::parse(rules, crate::Currency::INR).map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|e| Problem {
+                        field: format!("rules{}", e.path.trim_end_matches('/')),
+                        reason: e.reason,
+                    })
+                    .collect()
+            })
+        })
+    }
+
+    fn fields(result: Result<NewCampaign, Vec<Problem>>) -> Vec<String> {
+        result.unwrap_err().into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn reads_a_campaign() {
+        let c = parse(
+            serde_json::json!({"name": " Diwali ", "segment_id": "s1", "channel": "sms",
+            "message": "Hi {{first_name | default: \"there\"}}", "tags": ["festive", "Festive"],
+            "send_at": "2026-01-02T10:00:00+05:30"}),
+        )
+        .unwrap();
+        assert_eq!(c.name, "Diwali");
+        assert!(matches!(c.audience, Audience::Segment(ref s) if s == "s1"));
+        assert_eq!(c.tags, vec!["festive"]);
+        assert_eq!(c.send_at.unwrap().to_rfc3339(), "2026-01-02T04:30:00.000Z");
+    }
+
+    #[test]
+    fn names_every_bad_field() {
+        let got = fields(parse(
+            serde_json::json!({"name": "", "channel": "fax", "message": "Hi {{coupon}}",
+            "segment_id": "s", "rules": {"combinator": "and", "rules": []}, "send_at": "2020-01-01T00:00:00Z"}),
+        ));
+        assert_eq!(
+            got,
+            vec!["name", "channel", "segment_id", "message", "send_at"]
+        );
+        let got = fields(parse(
+            serde_json::json!({"name": "x", "channel": "email", "message": "Hi",
+            "rules": {"combinator": "and", "rules": [{"field": "nope", "operator": "=", "value": 1}]}}),
+        ));
+        assert_eq!(got, vec!["rules/rules/0/field", "subject"]);
+    }
+
+    #[test]
+    fn unknown_variables_are_named() {
+        let problems = parse(
+            serde_json::json!({"name": "x", "channel": "sms", "segment_id": "s",
+            "message": "Hi {{frist_name}}"}),
+        )
+        .unwrap_err();
+        assert!(problems[0].reason.contains("'frist_name'"), "{problems:?}");
+    }
+}
