@@ -32,6 +32,10 @@ pub struct ApiSettings {
     pub currency: Currency,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The secret vendor receipts are signed with.
+    pub receipt_secret: String,
+    /// How old a receipt's signature may be.
+    pub receipt_max_age: std::time::Duration,
 }
 
 impl Default for ApiSettings {
@@ -39,6 +43,8 @@ impl Default for ApiSettings {
         Self {
             currency: Currency::INR,
             max_body_bytes: 32 * 1024 * 1024,
+            receipt_secret: String::new(),
+            receipt_max_age: std::time::Duration::from_secs(300),
         }
     }
 }

@@ -12,6 +12,8 @@ pub enum ApiError {
     Batch(#[from] BatchError),
     #[error("{} problem(s) with the rules", .0.len())]
     Rules(Vec<minicrm_domain::rules::RuleError>),
+    #[error("{}", .0.first().map(|p| format!("{}: {}", p.field, p.reason)).unwrap_or_default())]
+    Invalid(Vec<minicrm_domain::campaign::Problem>),
     #[error("{detail}")]
     BadRequest {
         detail: String,
@@ -23,6 +25,9 @@ pub enum ApiError {
     TooLarge(usize),
     #[error("a valid API key is required: send 'Authorization: Bearer <key>'")]
     Unauthorized,
+    /// A vendor callback whose signature is missing, wrong or stale.
+    #[error("the receipt signature is not valid: {0}")]
+    BadSignature(String),
     #[error("this API key lacks the '{0}' scope")]
     Forbidden(&'static str),
     #[error("{0} not found")]
@@ -69,6 +74,11 @@ impl ApiError {
                 "invalid-rules",
                 "Invalid segment rules",
             ),
+            Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Invalid request body",
+            ),
             BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
             UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -81,6 +91,7 @@ impl ApiError {
                 "Body too large",
             ),
             Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
+            BadSignature(_) => (StatusCode::UNAUTHORIZED, "bad-signature", "Bad signature"),
             Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
@@ -120,6 +131,13 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::Batch(BatchError::Invalid(errors)) => body["errors"] = field_errors(errors),
             ApiError::BadRequest { field: Some(f), .. } => body["field"] = json!(f),
+            ApiError::Invalid(problems) => {
+                let list: Vec<_> = problems.iter().map(|p| json!({"field": p.field, "pointer": format!("/{}", p.field.replace('[', "/").replace(']', "").replace('.', "/")), "reason": p.reason})).collect();
+                if let Some(first) = problems.first() {
+                    body["field"] = json!(first.field);
+                }
+                body["errors"] = json!(list);
+            }
             ApiError::Rules(errors) => {
                 let list: Vec<_> = errors.iter().map(|e| json!({"pointer": format!("/rules{}", e.path.trim_end_matches('/')), "reason": e.reason})).collect();
                 body["errors"] = json!(list);

@@ -73,7 +73,14 @@ impl DbQueue {
     ) -> anyhow::Result<Outcome> {
         let lease = uuid::Uuid::new_v4().to_string();
         let visibility = self.options.visibility_timeout.as_millis() as i64;
-        let limit = self.options.batch.max(1) as i64;
+        let tuning = self.options.for_queue(queue);
+        let limit = tuning.batch.max(1) as i64;
+        if !tuning.linger.is_zero() {
+            let ready = queue::ready(&self.queue, queue, now(), limit).await?;
+            if ready > 0 && ready < limit {
+                tokio::time::sleep(tuning.linger).await;
+            }
+        }
         let claimed = queue::claim(&self.queue, queue, &lease, now(), visibility, limit).await?;
         if claimed.is_empty() {
             return Ok(Outcome::Empty);
@@ -108,10 +115,16 @@ impl DbQueue {
         messages: &[queue::Claimed],
         handler: &dyn Handler,
     ) -> anyhow::Result<()> {
+        let envelopes = messages
+            .iter()
+            .map(|msg| Envelope::from_json(msg.body.as_bytes()))
+            .collect::<Result<Vec<_>, _>>()
+            .context("the message is not an envelope")?;
+        for envelope in &envelopes {
+            handler.prepare(envelope).await?;
+        }
         let mut tx = self.data.begin().await?;
-        for msg in messages {
-            let envelope = Envelope::from_json(msg.body.as_bytes())
-                .context("the message is not an envelope")?;
+        for envelope in envelopes {
             if queue::mark_processed(&mut tx, &envelope.id, now()).await? {
                 handler.handle(&mut tx, &envelope).await?;
             } else {
@@ -216,22 +229,34 @@ impl Bus for DbQueue {
         Ok(true)
     }
 
+    async fn publish_with(
+        &self,
+        tx: &mut Tx,
+        queue: &str,
+        envelope: &Envelope,
+    ) -> Result<(), BusError> {
+        match self.separate {
+            false => self.publish_in(tx, queue, envelope).await.map(|_| ()),
+            true => self.publish(queue, envelope).await,
+        }
+    }
+
     async fn consume(
         &self,
         queue: &'static str,
         handler: Arc<dyn Handler>,
         shutdown: CancellationToken,
     ) -> anyhow::Result<()> {
-        let workers: Vec<_> = (0..self.options.concurrency.max(1))
-            .map(|_| {
-                tokio::spawn(
-                    self.clone()
-                        .consumer_loop(queue, handler.clone(), shutdown.clone()),
-                )
-            })
-            .collect();
-        for worker in workers {
-            worker.await.context("a queue consumer panicked")?;
+        // A JoinSet, so that dropping this future (a process dying) stops its consumers with it.
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..self.options.for_queue(queue).concurrency.max(1) {
+            workers.spawn(
+                self.clone()
+                    .consumer_loop(queue, handler.clone(), shutdown.clone()),
+            );
+        }
+        while let Some(done) = workers.join_next().await {
+            done.context("a queue consumer panicked")?;
         }
         Ok(())
     }

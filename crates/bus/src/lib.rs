@@ -25,7 +25,22 @@ use tokio_util::sync::CancellationToken;
 pub mod queues {
     pub const INGEST_CUSTOMERS: &str = "ingest.customers";
     pub const INGEST_ORDERS: &str = "ingest.orders";
-    pub const ALL: [&str; 2] = [INGEST_CUSTOMERS, INGEST_ORDERS];
+    /// A campaign whose time has come: fix its audience and split it into snapshot batches.
+    pub const CAMPAIGN_LAUNCH: &str = "campaign.launch";
+    /// A batch of a campaign's recipients: render and write their log rows.
+    pub const CAMPAIGN_SNAPSHOT: &str = "campaign.snapshot";
+    /// A batch of log rows to hand to the vendor.
+    pub const DELIVERY_SEND: &str = "delivery.send";
+    /// Delivery receipts from the vendor.
+    pub const DELIVERY_RECEIPTS: &str = "delivery.receipts";
+    pub const ALL: [&str; 6] = [
+        INGEST_CUSTOMERS,
+        INGEST_ORDERS,
+        CAMPAIGN_LAUNCH,
+        CAMPAIGN_SNAPSHOT,
+        DELIVERY_SEND,
+        DELIVERY_RECEIPTS,
+    ];
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +56,13 @@ pub enum BusError {
 /// message is retried with backoff, then dead-lettered after `max_attempts`.
 #[async_trait]
 pub trait Handler: Send + Sync + 'static {
+    /// Work that must not hold a transaction open (a call to another service), run before the settling
+    /// transaction, on every delivery of the message, the inbox notwithstanding: it must be idempotent
+    /// by itself and commit its own steps. An error retries the message like a failed `handle`.
+    async fn prepare(&self, _envelope: &Envelope) -> anyhow::Result<()> {
+        Ok(())
+    }
+
     async fn handle(&self, tx: &mut Tx, envelope: &Envelope) -> anyhow::Result<()>;
 }
 
@@ -64,6 +86,20 @@ pub trait Bus: Send + Sync + 'static {
         _envelope: &Envelope,
     ) -> Result<bool, BusError> {
         Ok(false)
+    }
+
+    /// Publishes as part of a transaction on the data database (a handler's): inside it where the bus
+    /// keeps its messages there, else at once, before the commit — so the message id must make a
+    /// repeat harmless (a retried handler publishes again; the inbox or the handler's own state
+    /// recognises it).
+    async fn publish_with(
+        &self,
+        tx: &mut Tx,
+        queue: &str,
+        envelope: &Envelope,
+    ) -> Result<(), BusError> {
+        let _ = tx;
+        self.publish(queue, envelope).await
     }
 
     /// Consumes `queue` until `shutdown`, finishing the messages in hand before it returns.
@@ -100,6 +136,29 @@ pub struct ConsumerOptions {
     /// Messages the database queue applies in one transaction: a commit rewrites every page it dirtied,
     /// so bigger transactions write far less (SQLite: ~17k orders/s at 1,000 a commit, ~56k at 16,000).
     pub batch: usize,
+    /// Queues that differ from the above.
+    pub tuning: std::collections::HashMap<&'static str, QueueTuning>,
+}
+
+/// How one queue is consumed, where it differs from the bus's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueTuning {
+    pub concurrency: usize,
+    /// Messages applied in one transaction.
+    pub batch: usize,
+    /// How long the database queue waits for a batch to fill before applying fewer.
+    pub linger: Duration,
+}
+
+impl ConsumerOptions {
+    /// The tuning of `queue`: its own, or the defaults.
+    pub fn for_queue(&self, queue: &str) -> QueueTuning {
+        self.tuning.get(queue).copied().unwrap_or(QueueTuning {
+            concurrency: self.concurrency,
+            batch: self.batch,
+            linger: Duration::ZERO,
+        })
+    }
 }
 
 impl Default for ConsumerOptions {
@@ -110,6 +169,7 @@ impl Default for ConsumerOptions {
             visibility_timeout: Duration::from_secs(120),
             poll_interval: Duration::from_millis(200),
             batch: 16,
+            tuning: Default::default(),
         }
     }
 }

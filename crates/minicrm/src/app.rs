@@ -10,6 +10,8 @@ use minicrm_bus::amqp::{Amqp, AmqpOptions};
 use minicrm_bus::dbqueue::DbQueue;
 use minicrm_bus::{Bus, ConsumerOptions};
 use minicrm_store::{Db, DbOptions};
+use minicrm_vendor::VendorConfig;
+use minicrm_workers::delivery::DeliverySettings;
 use minicrm_workers::IngestSettings;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,20 +27,30 @@ use tower_http::trace::TraceLayer;
 pub struct Roles {
     pub api: bool,
     pub worker: bool,
+    /// The vendor simulator.
+    pub vendor: bool,
 }
 
 impl Roles {
     pub const ALL: Roles = Roles {
         api: true,
         worker: true,
+        vendor: true,
     };
     pub const API: Roles = Roles {
         api: true,
         worker: false,
+        vendor: false,
     };
     pub const WORKER: Roles = Roles {
         api: false,
         worker: true,
+        vendor: false,
+    };
+    pub const VENDOR: Roles = Roles {
+        api: false,
+        worker: false,
+        vendor: true,
     };
 }
 
@@ -52,10 +64,40 @@ pub struct AppConfig {
     pub api: ApiSettings,
     pub consumer: ConsumerOptions,
     pub ingest: IngestSettings,
+    /// How campaigns reach the vendor; its URLs are completed at build when left out.
+    pub delivery: DeliverySettings,
+    /// Where receipts go: `{public_url}/api/v1/receipts`. None: the API's own address.
+    pub public_url: Option<String>,
+    /// Where the simulator listens, when this process runs it.
+    pub vendor_bind: SocketAddr,
+    /// The simulator's settings.
+    pub vendor: VendorConfig,
+    /// How often the scheduler looks for due campaigns.
+    pub schedule_interval: Duration,
+}
+
+/// A secret from the settings, or, for `serve` (every role in one process), a fresh one.
+fn secret(given: &Option<String>, roles: Roles, name: &str) -> anyhow::Result<String> {
+    match given {
+        Some(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+        _ if roles == Roles::ALL => Ok(minicrm_store::api_keys::random_secret()),
+        _ => anyhow::bail!(
+            "{name} must be set when the roles run in separate processes, the same in each"
+        ),
+    }
 }
 
 impl AppConfig {
     pub fn from_settings(settings: &Settings, roles: Roles) -> anyhow::Result<Self> {
+        let needs_key = roles.worker || roles.vendor;
+        let vendor_key = match needs_key {
+            true => secret(&settings.vendor_api_key, roles, "MINICRM_VENDOR_API_KEY")?,
+            false => String::new(),
+        };
+        let receipt_secret = match roles.api || roles.vendor {
+            true => secret(&settings.receipt_secret, roles, "MINICRM_RECEIPT_SECRET")?,
+            false => String::new(),
+        };
         Ok(Self {
             roles,
             db: DbOptions {
@@ -67,9 +109,21 @@ impl AppConfig {
             api: ApiSettings {
                 currency: settings.currency()?,
                 max_body_bytes: settings.max_body_bytes,
+                receipt_secret: receipt_secret.clone(),
+                receipt_max_age: Duration::from_secs(settings.receipt_max_age_secs),
             },
             consumer: settings.consumer(),
             ingest: settings.ingest(),
+            delivery: DeliverySettings {
+                vendor_url: settings.vendor_url.clone().unwrap_or_default(),
+                vendor_api_key: vendor_key.clone(),
+                rate_per_second: settings.delivery_rate,
+                ..Default::default()
+            },
+            public_url: settings.public_url.clone(),
+            vendor_bind: settings.vendor_bind,
+            vendor: settings.vendor(&vendor_key, &receipt_secret, None)?,
+            schedule_interval: Duration::from_millis(250),
         })
     }
 }
@@ -79,6 +133,7 @@ pub struct Application {
     db: Db,
     bus: Arc<dyn Bus>,
     listener: Option<TcpListener>,
+    vendor_listener: Option<TcpListener>,
 }
 
 /// The database queue: in a SQLite file of its own beside the data (SQLite has one writer per file, and
@@ -146,12 +201,57 @@ impl Application {
             ),
             false => None,
         };
+        let vendor_listener = match config.roles.vendor {
+            true => Some(
+                TcpListener::bind(config.vendor_bind)
+                    .await
+                    .with_context(|| {
+                        format!(
+                            "the vendor simulator cannot listen on {}",
+                            config.vendor_bind
+                        )
+                    })?,
+            ),
+            false => None,
+        };
+        let mut config = config;
+        let api_address = listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .unwrap_or(config.bind);
+        let public = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{api_address}"));
+        let receipts = format!("{}/api/v1/receipts", public.trim_end_matches('/'));
+        config.delivery.callback_url = Some(receipts.clone());
+        config.vendor.callback_url = Some(receipts);
+        if config.delivery.vendor_url.is_empty() {
+            let vendor = vendor_listener
+                .as_ref()
+                .and_then(|l| l.local_addr().ok())
+                .unwrap_or(config.vendor_bind);
+            config.delivery.vendor_url = format!("http://{vendor}");
+        }
         Ok(Self {
             config,
             db,
             bus,
             listener,
+            vendor_listener,
         })
+    }
+
+    /// The address the vendor simulator listens on, when this process runs it.
+    pub fn vendor_address(&self) -> Option<SocketAddr> {
+        self.vendor_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+    }
+
+    /// The settings as completed at build.
+    pub fn config(&self) -> &AppConfig {
+        &self.config
     }
 
     /// The address the API listens on (with the real port when bound to port 0).
@@ -178,10 +278,22 @@ impl Application {
             let run = minicrm_workers::run(
                 self.bus.clone(),
                 self.db.clone(),
-                self.config.ingest.clone(),
+                minicrm_workers::WorkerSettings {
+                    ingest: self.config.ingest.clone(),
+                    delivery: self.config.delivery.clone(),
+                    currency: self.config.api.currency,
+                    schedule_interval: self.config.schedule_interval,
+                },
                 shutdown.clone(),
             );
             roles.spawn(named("worker", run));
+        }
+        if let Some(listener) = self.vendor_listener {
+            let vendor = minicrm_vendor::Vendor::new(self.config.vendor.clone());
+            roles.spawn(named(
+                "vendor",
+                serve_vendor(listener, vendor, shutdown.clone()),
+            ));
         }
         let mut first_error = None;
         while let Some(done) = roles.join_next().await {
@@ -203,6 +315,23 @@ async fn named(
     run: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     run.await.with_context(|| format!("the {role} role failed"))
+}
+
+async fn serve_vendor(
+    listener: TcpListener,
+    vendor: minicrm_vendor::Vendor,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    tracing::info!(address = %listener.local_addr()?, "vendor simulator listening");
+    let receipts = tokio::spawn({
+        let (vendor, shutdown) = (vendor.clone(), shutdown.clone());
+        async move { vendor.run_receipts(shutdown).await }
+    });
+    axum::serve(listener, vendor.router())
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await?;
+    receipts.await?;
+    Ok(())
 }
 
 async fn serve_http(

@@ -31,8 +31,10 @@ pub enum Command {
     Serve,
     /// Run only the HTTP API.
     Api,
-    /// Run only the workers (the queue consumers).
+    /// Run only the workers (the queue consumers, the campaign scheduler and the senders).
     Worker,
+    /// Run only the vendor simulator (a messaging vendor over HTTP that posts signed receipts back).
+    Vendor,
     /// Apply the database migrations and exit (every role also applies them at start).
     Migrate,
     /// Fill the database with realistic, deterministic demo data.
@@ -141,6 +143,112 @@ pub struct Settings {
         global = true
     )]
     pub order_retry_window_secs: u64,
+    /// The address people and the vendor reach the API at (receipts go to PUBLIC_URL/api/v1/receipts).
+    /// Unset: http://BIND.
+    #[arg(long, env = "MINICRM_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// The messaging vendor the workers send to. Unset: the simulator at http://VENDOR_BIND.
+    #[arg(long, env = "MINICRM_VENDOR_URL", global = true)]
+    pub vendor_url: Option<String>,
+    /// Our API key at the vendor. `serve` makes one up when unset; separate processes must share one.
+    #[arg(
+        long,
+        env = "MINICRM_VENDOR_API_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub vendor_api_key: Option<String>,
+    /// The secret the vendor signs receipts with (HMAC-SHA256). `serve` makes one up when unset;
+    /// separate processes must share one.
+    #[arg(
+        long,
+        env = "MINICRM_RECEIPT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub receipt_secret: Option<String>,
+    /// How old a receipt's signature may be, in seconds.
+    #[arg(
+        long,
+        env = "MINICRM_RECEIPT_MAX_AGE_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub receipt_max_age_secs: u64,
+    /// Messages per second the workers of one process send to the vendor.
+    #[arg(
+        long,
+        env = "MINICRM_DELIVERY_RATE",
+        default_value_t = 20_000,
+        global = true
+    )]
+    pub delivery_rate: u32,
+    /// Send jobs (of up to 1,000 messages) one worker process runs at once.
+    #[arg(
+        long,
+        env = "MINICRM_DELIVERY_CONCURRENCY",
+        default_value_t = 4,
+        global = true
+    )]
+    pub delivery_concurrency: usize,
+    /// Receipt callbacks (each up to 500 receipts) applied in one transaction.
+    #[arg(
+        long,
+        env = "MINICRM_RECEIPT_BATCH",
+        default_value_t = 16,
+        global = true
+    )]
+    pub receipt_batch: usize,
+    /// How long the receipt consumer waits for a batch to fill, in milliseconds.
+    #[arg(
+        long,
+        env = "MINICRM_RECEIPT_LINGER_MS",
+        default_value_t = 50,
+        global = true
+    )]
+    pub receipt_linger_ms: u64,
+    /// Where the vendor simulator listens (`minicrm vendor`, and inside `serve`).
+    #[arg(
+        long,
+        env = "MINICRM_VENDOR_BIND",
+        default_value = "127.0.0.1:8090",
+        global = true
+    )]
+    pub vendor_bind: SocketAddr,
+    /// The simulator's share of messages delivered (the rest fail with a carrier reason; invalid
+    /// numbers and do-not-disturb numbers fail whatever this says).
+    #[arg(
+        long,
+        env = "MINICRM_VENDOR_SUCCESS_RATE",
+        default_value_t = 0.9,
+        global = true
+    )]
+    pub vendor_success_rate: f64,
+    /// The simulator's receipt delay in milliseconds, as MIN-MAX (uniform) or one number.
+    #[arg(
+        long,
+        env = "MINICRM_VENDOR_LATENCY_MS",
+        default_value = "200-2000",
+        global = true
+    )]
+    pub vendor_latency_ms: String,
+    /// The simulator's share of requests answered 429 Too Many Requests.
+    #[arg(
+        long,
+        env = "MINICRM_VENDOR_RATE_LIMIT_SHARE",
+        default_value_t = 0.0,
+        global = true
+    )]
+    pub vendor_rate_limit_share: f64,
+    /// The simulator's outage windows in seconds from its start, as FROM-TO[,FROM-TO…]: every request
+    /// then gets 503.
+    #[arg(
+        long,
+        env = "MINICRM_VENDOR_OUTAGES",
+        default_value = "",
+        global = true
+    )]
+    pub vendor_outages: String,
     /// Log filter, as in RUST_LOG (e.g. info, minicrm=debug).
     #[arg(long, env = "MINICRM_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -162,8 +270,72 @@ impl Settings {
         ConsumerOptions {
             concurrency: self.worker_concurrency,
             max_attempts: self.max_attempts,
+            batch: self.queue_batch,
+            tuning: minicrm_workers::queue_tuning(
+                self.delivery_concurrency,
+                self.receipt_batch,
+                Duration::from_millis(self.receipt_linger_ms),
+            ),
             ..Default::default()
         }
+    }
+
+    /// The simulator's settings; its secrets are the deployment's.
+    pub fn vendor(
+        &self,
+        api_key: &str,
+        secret: &str,
+        callback: Option<String>,
+    ) -> anyhow::Result<minicrm_vendor::VendorConfig> {
+        let millis = |text: &str| -> anyhow::Result<Duration> {
+            Ok(Duration::from_millis(text.trim().parse().map_err(
+                |_| anyhow::anyhow!("'{text}' is not a number of milliseconds"),
+            )?))
+        };
+        let latency = match self.vendor_latency_ms.split_once('-') {
+            Some((a, b)) => millis(a)?..=millis(b)?,
+            None => millis(&self.vendor_latency_ms)?..=millis(&self.vendor_latency_ms)?,
+        };
+        anyhow::ensure!(
+            latency.start() <= latency.end(),
+            "MINICRM_VENDOR_LATENCY_MS: MIN must not exceed MAX"
+        );
+        let mut outages = Vec::new();
+        for window in self
+            .vendor_outages
+            .split(',')
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        {
+            let (a, b) = window.split_once('-').ok_or_else(|| {
+                anyhow::anyhow!("MINICRM_VENDOR_OUTAGES: '{window}' is not FROM-TO")
+            })?;
+            let secs = |t: &str| {
+                t.trim()
+                    .parse::<f64>()
+                    .map(Duration::from_secs_f64)
+                    .map_err(|_| anyhow::anyhow!("MINICRM_VENDOR_OUTAGES: '{t}' is not seconds"))
+            };
+            outages.push(secs(a)?..secs(b)?);
+        }
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.vendor_success_rate),
+            "MINICRM_VENDOR_SUCCESS_RATE must be within 0..1"
+        );
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.vendor_rate_limit_share),
+            "MINICRM_VENDOR_RATE_LIMIT_SHARE must be within 0..1"
+        );
+        Ok(minicrm_vendor::VendorConfig {
+            api_key: api_key.to_owned(),
+            signing_secret: secret.to_owned(),
+            callback_url: callback,
+            success_rate: self.vendor_success_rate,
+            latency,
+            rate_limit_share: self.vendor_rate_limit_share,
+            outages,
+            ..Default::default()
+        })
     }
 
     pub fn ingest(&self) -> IngestSettings {

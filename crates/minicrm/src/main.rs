@@ -30,6 +30,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(AppConfig::from_settings(&settings, Roles::ALL)?).await,
         Command::Api => serve(AppConfig::from_settings(&settings, Roles::API)?).await,
         Command::Worker => serve(AppConfig::from_settings(&settings, Roles::WORKER)?).await,
+        Command::Vendor => serve(AppConfig::from_settings(&settings, Roles::VENDOR)?).await,
         Command::Migrate => {
             open_db(&db_options).await?.close().await;
             if let Some(url) = minicrm::app::queue_database_url(&db_options.url) {

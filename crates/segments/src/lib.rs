@@ -77,3 +77,36 @@ pub async fn sample(
         }
     })
 }
+
+/// The ids of the customers matching `rules` now, in id order, read in the caller's transaction: a
+/// campaign's audience, fixed at launch.
+pub async fn audience(
+    tx: &mut minicrm_store::Tx,
+    rules: &Group,
+    now: Timestamp,
+) -> Result<Vec<i64>, StoreError> {
+    let query = |backend| {
+        Query::select()
+            .column(Customers::Id)
+            .from(Customers::Table)
+            .cond_where(condition(rules, backend, now))
+            .order_by(Customers::Id, Order::Asc)
+            .to_owned()
+    };
+    Ok(match tx {
+        minicrm_store::Tx::Sqlite(t) => {
+            let (sql, values) =
+                query(minicrm_store::Backend::Sqlite).build_sqlx(SqliteQueryBuilder);
+            sqlx::query_scalar_with(&sql, values)
+                .fetch_all(&mut **t)
+                .await?
+        }
+        minicrm_store::Tx::Postgres(t) => {
+            let (sql, values) =
+                query(minicrm_store::Backend::Postgres).build_sqlx(PostgresQueryBuilder);
+            sqlx::query_scalar_with(&sql, values)
+                .fetch_all(&mut **t)
+                .await?
+        }
+    })
+}

@@ -45,6 +45,11 @@ impl Row {
 
 const COLUMNS: &str = "id, name, prefix, secret_hash, scopes, created_at, last_used_at, revoked_at";
 
+/// A fresh 32-character secret (for deployments that make their own).
+pub fn random_secret() -> String {
+    random(32)
+}
+
 fn random(n: usize) -> String {
     rand::thread_rng()
         .sample_iter(&Alphanumeric)

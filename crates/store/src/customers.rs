@@ -171,3 +171,37 @@ pub async fn attribute_keys(db: &Db, sample: i64) -> Result<Vec<String>, StoreEr
     };
     Ok(on_read!(db, p => sqlx::query_scalar(statement).bind(sample).fetch_all(p).await)?)
 }
+
+/// What a campaign message needs of a customer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecipientRow {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub city: Option<String>,
+    pub total_spend: i64,
+    pub order_count: i64,
+    pub last_order_at: Option<i64>,
+}
+
+/// The customers of `ids` (those that exist), in the caller's transaction.
+pub async fn recipients(tx: &mut Tx, ids: &[i64]) -> Result<Vec<RecipientRow>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::sql::rows_per_statement(1)) {
+        let statement = format!(
+            "SELECT id, name, email, phone, city, total_spend, order_count, last_order_at FROM customers \
+             WHERE id IN ({}) ORDER BY id",
+            crate::sql::list(tx.backend(), chunk.len())
+        );
+        let rows: Vec<RecipientRow> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(&statement);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -20,7 +20,7 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::RowNotFound => Self::NotFound,
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
+            sqlx::Error::Database(d) if d.is_unique_violation() || d.is_foreign_key_violation() => {
                 Self::Conflict(d.message().to_owned())
             }
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {

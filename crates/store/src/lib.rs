@@ -6,10 +6,12 @@
 #![forbid(unsafe_code)]
 
 pub mod api_keys;
+pub mod campaigns;
 mod connect;
 pub mod customers;
 mod error;
 pub mod ingestions;
+pub mod messages;
 pub mod orders;
 pub mod parked;
 pub mod queue;

@@ -24,6 +24,7 @@ pub async fn enqueue(
 }
 
 /// Enqueues inside the caller's transaction: the message exists exactly when the caller's writes do.
+/// A message id already waiting is not enqueued twice.
 pub async fn enqueue_in(
     tx: &mut Tx,
     queue: &str,
@@ -32,9 +33,10 @@ pub async fn enqueue_in(
     now: i64,
 ) -> Result<(), StoreError> {
     on_tx!(tx, c => {
-        sqlx::query("INSERT INTO queue_bodies (message_id, body) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO queue_bodies (message_id, body) VALUES ($1, $2) ON CONFLICT (message_id) DO NOTHING")
             .bind(message_id).bind(body).execute(&mut *c).await?;
-        sqlx::query("INSERT INTO queue_messages (queue, message_id, visible_at, enqueued_at) VALUES ($1, $2, $3, $3)")
+        sqlx::query("INSERT INTO queue_messages (queue, message_id, visible_at, enqueued_at) VALUES ($1, $2, $3, $3) \
+                     ON CONFLICT (message_id) DO NOTHING")
             .bind(queue).bind(message_id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
     Ok(())
@@ -149,6 +151,13 @@ pub async fn depth(db: &Db, queue: &str) -> Result<i64, StoreError> {
     Ok(
         on_read!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM queue_messages WHERE queue = $1").bind(queue).fetch_one(p).await)?,
     )
+}
+
+/// Messages of `queue` visible now, counted up to `limit`.
+pub async fn ready(db: &Db, queue: &str, now: i64, limit: i64) -> Result<i64, StoreError> {
+    Ok(on_read!(db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM queue_messages WHERE queue = $1 AND visible_at <= $2 LIMIT $3) AS ready")
+        .bind(queue).bind(now).bind(limit).fetch_one(p).await)?)
 }
 
 pub async fn dead_letters(db: &Db, queue: &str) -> Result<i64, StoreError> {

@@ -3,7 +3,9 @@
 #![forbid(unsafe_code)]
 
 mod apply;
+pub mod campaigns;
 pub mod customers;
+pub mod delivery;
 pub mod orders;
 pub mod sweeper;
 
@@ -68,26 +70,96 @@ async fn open_batch<T: serde::de::DeserializeOwned>(
     Ok(batch)
 }
 
-/// Runs every consumer of the worker role until `shutdown`, and reports the first that fails.
+/// Everything the worker role needs beside the bus and the database.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub ingest: IngestSettings,
+    pub delivery: delivery::DeliverySettings,
+    pub currency: minicrm_domain::Currency,
+    pub schedule_interval: Duration,
+}
+
+/// How the campaign queues are consumed: launches one at a time, send jobs `delivery_concurrency` at
+/// once and one per transaction (each commits its own steps), receipts `receipt_batch` callbacks per
+/// transaction, waiting up to `receipt_linger` for a batch to fill.
+pub fn queue_tuning(
+    delivery_concurrency: usize,
+    receipt_batch: usize,
+    receipt_linger: Duration,
+) -> std::collections::HashMap<&'static str, minicrm_bus::QueueTuning> {
+    use minicrm_bus::QueueTuning;
+    let tuning = |concurrency: usize, batch: usize, linger| QueueTuning {
+        concurrency: concurrency.max(1),
+        batch: batch.max(1),
+        linger,
+    };
+    [
+        (queues::CAMPAIGN_LAUNCH, tuning(1, 1, Duration::ZERO)),
+        (queues::CAMPAIGN_SNAPSHOT, tuning(1, 4, Duration::ZERO)),
+        (
+            queues::DELIVERY_SEND,
+            tuning(delivery_concurrency, 1, Duration::ZERO),
+        ),
+        (
+            queues::DELIVERY_RECEIPTS,
+            tuning(1, receipt_batch, receipt_linger),
+        ),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// Runs every consumer of the worker role, the campaign scheduler and the sweepers until `shutdown`,
+/// and reports the first that fails.
 pub async fn run(
     bus: Arc<dyn Bus>,
     db: Db,
-    settings: IngestSettings,
+    settings: WorkerSettings,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let customers: Arc<dyn Handler> = Arc::new(customers::IngestCustomers);
     let orders: Arc<dyn Handler> = Arc::new(orders::IngestOrders {
-        settings: settings.clone(),
+        settings: settings.ingest.clone(),
     });
+    let launch: Arc<dyn Handler> = Arc::new(campaigns::LaunchCampaign {
+        bus: bus.clone(),
+        currency: settings.currency,
+        snapshot_batch: settings.delivery.snapshot_batch,
+    });
+    let snapshot: Arc<dyn Handler> = Arc::new(campaigns::SnapshotBatch::new(
+        bus.clone(),
+        settings.currency,
+    ));
+    let send: Arc<dyn Handler> = Arc::new(delivery::SendBatch::new(
+        db.clone(),
+        settings.delivery.clone(),
+    )?);
+    let receipts: Arc<dyn Handler> = Arc::new(delivery::ApplyReceipts);
     let mut tasks = tokio::task::JoinSet::new();
     for (queue, handler) in [
         (queues::INGEST_CUSTOMERS, customers),
         (queues::INGEST_ORDERS, orders),
+        (queues::CAMPAIGN_LAUNCH, launch),
+        (queues::CAMPAIGN_SNAPSHOT, snapshot),
+        (queues::DELIVERY_SEND, send),
+        (queues::DELIVERY_RECEIPTS, receipts),
     ] {
         let (bus, shutdown) = (bus.clone(), shutdown.clone());
         tasks.spawn(async move { bus.consume(queue, handler, shutdown).await });
     }
-    tasks.spawn(sweeper::run(db, settings, shutdown.clone()));
+    tasks.spawn(sweeper::run(db.clone(), settings.ingest, shutdown.clone()));
+    tasks.spawn(campaigns::scheduler(
+        bus.clone(),
+        db.clone(),
+        settings.schedule_interval,
+        shutdown.clone(),
+    ));
+    tasks.spawn(delivery::sweeper(
+        bus,
+        db,
+        settings.delivery,
+        shutdown.clone(),
+    ));
     while let Some(done) = tasks.join_next().await {
         done??;
     }

@@ -75,9 +75,12 @@ struct CustomerDetail {
     #[serde(flatten)]
     customer: CustomerOut,
     recent_orders: Vec<OrderOut>,
+    /// The newest campaign messages sent to the customer.
+    messages: Vec<super::campaigns::MessageOut>,
 }
 
 const RECENT_ORDERS: i64 = 10;
+const RECENT_MESSAGES: i64 = 20;
 
 async fn detail(
     State(state): State<AppState>,
@@ -101,8 +104,11 @@ async fn detail(
     let orders = orders::list(&state.db, &query).await?;
     let items =
         orders::items_of(&state.db, &orders.iter().map(|o| o.id).collect::<Vec<_>>()).await?;
+    let messages =
+        minicrm_store::messages::for_customer(&state.db, row.id, RECENT_MESSAGES).await?;
     let exponent = state.settings.currency.exponent();
     Ok(Json(CustomerDetail {
+        messages: messages.into_iter().map(Into::into).collect(),
         customer: CustomerOut::new(row, exponent),
         recent_orders: orders
             .into_iter()

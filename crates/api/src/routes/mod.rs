@@ -1,5 +1,6 @@
 //! The router: every resource's routes, and a problem+json 404 for anything else.
 
+mod campaigns;
 mod customers;
 mod health;
 mod ingest;
@@ -18,6 +19,8 @@ pub fn router() -> Router<AppState> {
         .merge(orders::router())
         .merge(segments::router())
         .merge(saved_segments::router())
+        .merge(campaigns::router())
+        .merge(campaigns::public_router())
         .layer(DefaultBodyLimit::disable());
     Router::new()
         .nest("/api/v1", api)

@@ -148,6 +148,11 @@ async fn remove(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Admin)?;
+    if minicrm_store::campaigns::uses_segment(&state.db, &id).await? {
+        return Err(ApiError::Conflict(format!(
+            "segment '{id}' is the audience of a campaign and cannot be deleted"
+        )));
+    }
     segments::delete(&state.db, &id)
         .await
         .map_err(not_found(&id))?;

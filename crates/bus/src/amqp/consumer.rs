@@ -43,6 +43,7 @@ impl Amqp {
             Envelope::from_json(&delivery.data).context("the message is not an envelope")?;
         let span = tracing::info_span!("message", message_id = %envelope.id, kind = %envelope.kind);
         let _enter = span.enter();
+        handler.prepare(&envelope).await?;
         let mut tx = self.db.begin().await?;
         if !queue::mark_processed(&mut tx, &envelope.id, chrono::Utc::now().timestamp_millis())
             .await?
@@ -82,7 +83,8 @@ impl Amqp {
         shutdown: &CancellationToken,
     ) -> anyhow::Result<()> {
         let (connection, channel) = self.open().await?;
-        let prefetch = self.options.concurrency.max(1) as u16;
+        let concurrency = self.options.for_queue(queue).concurrency.max(1);
+        let prefetch = concurrency as u16;
         channel
             .basic_qos(prefetch, BasicQosOptions::default())
             .await?;
@@ -98,7 +100,7 @@ impl Amqp {
         tracing::info!(queue, "consuming from RabbitMQ");
         let deliveries = consumer.take_until(shutdown.cancelled());
         deliveries
-            .for_each_concurrent(self.options.concurrency.max(1), |delivery| async {
+            .for_each_concurrent(concurrency, |delivery| async {
                 match delivery {
                     Ok(d) => {
                         if let Err(e) = self.process(d, handler.as_ref()).await {

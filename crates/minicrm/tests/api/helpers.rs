@@ -39,6 +39,8 @@ impl Backend {
 
 pub struct TestApp {
     pub address: String,
+    /// The vendor simulator's base URL, when this app runs it.
+    pub vendor: String,
     pub client: reqwest::Client,
     pub admin_key: String,
     pub ingest_key: String,
@@ -87,6 +89,11 @@ pub async fn test_config(backend: &Backend) -> (AppConfig, Option<tempfile::Temp
     config.consumer.poll_interval = Duration::from_millis(50);
     config.ingest.first_retry = Duration::from_millis(200);
     config.ingest.sweep_interval = Duration::from_millis(100);
+    config.vendor_bind = "127.0.0.1:0".parse().unwrap();
+    config.vendor.latency = Duration::ZERO..=Duration::from_millis(100);
+    config.vendor.receipt_flush = Duration::from_millis(20);
+    config.schedule_interval = Duration::from_millis(50);
+    config.delivery.sweep_interval = Duration::from_millis(200);
     (config, dir)
 }
 
@@ -122,6 +129,10 @@ pub async fn start(config: AppConfig, dir: Option<tempfile::TempDir>) -> TestApp
         .address()
         .map(|a| format!("http://{a}"))
         .unwrap_or_default();
+    let vendor = app
+        .vendor_address()
+        .map(|a| format!("http://{a}"))
+        .unwrap_or_default();
     let db = app.db().clone();
     let bus = app.bus();
     let shutdown = CancellationToken::new();
@@ -137,6 +148,7 @@ pub async fn start(config: AppConfig, dir: Option<tempfile::TempDir>) -> TestApp
     };
     TestApp {
         address,
+        vendor,
         client: reqwest::Client::new(),
         admin_key: key(Scope::Admin).await,
         ingest_key: key(Scope::Ingest).await,
@@ -239,6 +251,13 @@ impl TestApp {
     pub async fn customer(&self, external_id: &str) -> Value {
         self.get_json(&format!("/api/v1/customers/{external_id}"))
             .await
+    }
+
+    /// Stops the process as a crash would: its tasks are dropped wherever they are, nothing is
+    /// finished or acknowledged.
+    pub async fn kill(self) {
+        self.handle.abort();
+        let _ = self.handle.await;
     }
 
     pub async fn stop(self) {

@@ -2,6 +2,7 @@
 //! SQLite with the database queue and on PostgreSQL with RabbitMQ.
 
 mod auth;
+mod campaigns;
 mod delivery;
 mod helpers;
 mod ingest;

@@ -1,0 +1,382 @@
+//! Campaigns: create (now or at a time), list newest first with delivery stats, read with timings and
+//! failures by reason, cancel, and page the communication log. Vendor receipts arrive at
+//! `POST /receipts`, checked by signature, and are applied by the receipt consumer.
+//!
+//! Creating and cancelling need the `admin` scope until people have roles; reading needs `read`.
+
+use super::{page_limit, ApiQuery};
+use crate::body::JsonBody;
+use crate::output::{cursor_param, encode_cursor, trim_page, Page};
+use crate::{ApiError, AppState, Caller};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use minicrm_bus::{queues, Envelope};
+use minicrm_domain::campaign::{Audience, CampaignStatus, MessageStatus, NewCampaign, Problem};
+use minicrm_domain::{rules, Scope, Timestamp};
+use minicrm_store::campaigns::{self, CampaignRow, NewCampaignRow};
+use minicrm_store::messages::{self, MessageRow};
+use minicrm_store::{segments, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/campaigns", get(list).post(create))
+        .route("/campaigns/{id}", get(read))
+        .route("/campaigns/{id}/cancel", post(cancel))
+        .route("/campaigns/{id}/messages", get(log))
+        .route("/campaigns/variables", get(variables))
+}
+
+/// The routes that need no session or key: vendor receipts carry their own signature.
+pub fn public_router() -> Router<AppState> {
+    Router::new().route("/receipts", post(receipts))
+}
+
+#[derive(Serialize)]
+pub struct Stats {
+    pub audience: Option<i64>,
+    pub queued: i64,
+    pub sent: i64,
+    pub delivered: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    /// Delivered among those with a final vendor outcome (delivered or failed); null before any.
+    pub delivery_rate: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct CampaignOut {
+    id: String,
+    name: String,
+    status: String,
+    channel: String,
+    segment_id: Option<String>,
+    rules: Value,
+    subject: Option<String>,
+    message: String,
+    objective: Option<String>,
+    tags: Vec<String>,
+    created_by: String,
+    created_at: String,
+    send_at: String,
+    started_at: Option<String>,
+    audience_fixed_at: Option<String>,
+    completed_at: Option<String>,
+    cancelled_at: Option<String>,
+    failed_at: Option<String>,
+    failure: Option<String>,
+    stats: Stats,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failures_by_reason: Option<Vec<ReasonCount>>,
+}
+
+#[derive(Serialize)]
+struct ReasonCount {
+    reason: String,
+    count: i64,
+}
+
+fn time(ms: i64) -> String {
+    Timestamp::from_millis(ms).to_rfc3339()
+}
+
+impl From<CampaignRow> for CampaignOut {
+    fn from(c: CampaignRow) -> Self {
+        let finished = c.delivered + c.failed;
+        Self {
+            stats: Stats {
+                audience: c.audience,
+                queued: c.queued,
+                sent: c.sent,
+                delivered: c.delivered,
+                failed: c.failed,
+                cancelled: c.cancelled,
+                delivery_rate: (finished > 0).then(|| c.delivered as f64 / finished as f64),
+            },
+            id: c.id,
+            name: c.name,
+            status: c.status,
+            channel: c.channel,
+            segment_id: c.segment_id,
+            rules: c.rules.0,
+            subject: c.subject,
+            message: c.message,
+            objective: c.objective,
+            tags: c.tags.0,
+            created_by: c.created_by,
+            created_at: time(c.created_at),
+            send_at: time(c.send_at),
+            started_at: c.started_at.map(time),
+            audience_fixed_at: c.snapshot_at.map(time),
+            completed_at: c.completed_at.map(time),
+            cancelled_at: c.cancelled_at.map(time),
+            failed_at: c.failed_at.map(time),
+            failure: c.failure,
+            failures_by_reason: None,
+        }
+    }
+}
+
+fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
+    move |e| match e {
+        StoreError::NotFound => ApiError::NotFound(format!("campaign '{id}'")),
+        other => other.into(),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    caller.require(Scope::Admin)?;
+    let now = Timestamp::now();
+    let currency = state.settings.currency;
+    let campaign = NewCampaign::parse(&body, now, |tree| {
+        rules::parse(tree, currency).map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| Problem {
+                    field: format!("rules{}", e.path.trim_end_matches('/')),
+                    reason: e.reason,
+                })
+                .collect()
+        })
+    })
+    .map_err(ApiError::Invalid)?;
+    let (segment_id, rules) = match &campaign.audience {
+        Audience::Rules(_, json) => (None, json.clone()),
+        Audience::Segment(id) => match segments::get(&state.db, id).await {
+            Ok(segment) => (Some(id.as_str()), segment.rules.0),
+            Err(StoreError::NotFound) => {
+                return Err(ApiError::Invalid(vec![Problem {
+                    field: "segment_id".into(),
+                    reason: format!("no segment '{id}'"),
+                }]))
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let created_by = format!("api-key:{}", caller.key.name);
+    let row = campaigns::create(
+        &state.db,
+        &NewCampaignRow {
+            id: &id,
+            name: &campaign.name,
+            segment_id,
+            rules: &rules,
+            channel: campaign.channel.as_str(),
+            subject: campaign.subject.as_deref(),
+            message: &campaign.message,
+            objective: campaign.objective.as_deref(),
+            tags: &campaign.tags,
+            send_at: campaign.send_at.unwrap_or(now).millis(),
+            created_by: &created_by,
+            created_at: now.millis(),
+        },
+    )
+    .await?;
+    let location = format!("/api/v1/campaigns/{id}");
+    let out: CampaignOut = row.into();
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(out),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListParams {
+    limit: Option<i64>,
+    cursor: Option<String>,
+    status: Option<String>,
+}
+
+fn status_param<T>(
+    text: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, ApiError> {
+    text.map(|s| {
+        parse(s).ok_or_else(|| ApiError::bad_field("status", format!("'{s}' is not a status")))
+    })
+    .transpose()
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<Page<CampaignOut>>, ApiError> {
+    caller.require(Scope::Read)?;
+    let limit = page_limit(p.limit)?;
+    let status = status_param(p.status.as_deref(), CampaignStatus::parse)?;
+    let mut rows = campaigns::list(&state.db, status, p.cursor.as_deref(), limit + 1).await?;
+    let next_cursor = trim_page(&mut rows, limit, |r| r.id.clone());
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CampaignOut>, ApiError> {
+    caller.require(Scope::Read)?;
+    let row = campaigns::get(&state.db, &id)
+        .await
+        .map_err(not_found(&id))?;
+    let reasons = messages::failures_by_reason(&state.db, &id).await?;
+    let mut out: CampaignOut = row.into();
+    out.failures_by_reason = Some(
+        reasons
+            .into_iter()
+            .map(|(reason, count)| ReasonCount { reason, count })
+            .collect(),
+    );
+    Ok(Json(out))
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CampaignOut>, ApiError> {
+    caller.require(Scope::Admin)?;
+    let row = campaigns::get(&state.db, &id)
+        .await
+        .map_err(not_found(&id))?;
+    if !campaigns::cancel(&state.db, &id, Timestamp::now().millis()).await? {
+        return Err(ApiError::Conflict(format!(
+            "campaign '{id}' is {} and can no longer be cancelled",
+            row.status
+        )));
+    }
+    Ok(Json(campaigns::get(&state.db, &id).await?.into()))
+}
+
+#[derive(Serialize)]
+pub struct MessageOut {
+    pub id: i64,
+    pub campaign_id: String,
+    pub campaign_name: String,
+    pub customer_external_id: String,
+    pub recipient: Option<String>,
+    pub message: String,
+    pub status: String,
+    pub attempts: i64,
+    pub vendor_message_id: Option<String>,
+    pub failure_reason: Option<String>,
+    pub queued_at: String,
+    pub sent_at: Option<String>,
+    pub delivered_at: Option<String>,
+    pub failed_at: Option<String>,
+}
+
+impl From<MessageRow> for MessageOut {
+    fn from(m: MessageRow) -> Self {
+        Self {
+            id: m.id,
+            campaign_id: m.campaign_id,
+            campaign_name: m.campaign_name,
+            customer_external_id: m.customer_external_id,
+            recipient: m.recipient,
+            message: m.message,
+            status: m.status,
+            attempts: m.attempts,
+            vendor_message_id: m.vendor_message_id,
+            failure_reason: m.failure_reason,
+            queued_at: time(m.queued_at),
+            sent_at: m.sent_at.map(time),
+            delivered_at: m.delivered_at.map(time),
+            failed_at: m.failed_at.map(time),
+        }
+    }
+}
+
+async fn log(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<Page<MessageOut>>, ApiError> {
+    caller.require(Scope::Read)?;
+    let limit = page_limit(p.limit)?;
+    let status = status_param(p.status.as_deref(), MessageStatus::parse)?;
+    let after = cursor_param(p.cursor.as_deref(), 1)?.map_or(0, |c| c[0]);
+    campaigns::get(&state.db, &id)
+        .await
+        .map_err(not_found(&id))?;
+    let mut rows = messages::page(&state.db, &id, status, after, limit + 1).await?;
+    let next_cursor = trim_page(&mut rows, limit, |r| encode_cursor(&[r.id]));
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}
+
+/// The personalisation variables a message may use.
+async fn variables(caller: Caller) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::Read)?;
+    Ok(Json(
+        serde_json::json!({ "variables": minicrm_domain::campaign::VARIABLES }),
+    ))
+}
+
+/// Vendor receipts: the signature over the timestamp and body must match and be fresh; then the
+/// receipts are queued for the receipt consumer and the vendor gets 202.
+async fn receipts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let signature = headers
+        .get(minicrm_vendor::SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(ApiError::BadSignature(
+            "the minicrm-signature header is missing".into(),
+        ))?;
+    let now = Timestamp::now();
+    minicrm_vendor::verify(
+        &state.settings.receipt_secret,
+        signature,
+        &body,
+        now.millis() / 1000,
+        state.settings.receipt_max_age,
+    )
+    .map_err(|e| ApiError::BadSignature(e.to_string()))?;
+    let receipts: Vec<minicrm_vendor::Receipt> = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Array(_)) => serde_json::from_slice(&body),
+        Ok(_) => serde_json::from_slice::<minicrm_vendor::Receipt>(&body).map(|r| vec![r]),
+        Err(e) => Err(e),
+    }
+    .map_err(|e| {
+        ApiError::bad_field(
+            "receipts",
+            format!("not a receipt or a list of receipts: {e}"),
+        )
+    })?;
+    let count = receipts.len();
+    let envelope =
+        Envelope::new(queues::DELIVERY_RECEIPTS, 1, &receipts).map_err(anyhow::Error::from)?;
+    state
+        .bus
+        .publish(queues::DELIVERY_RECEIPTS, &envelope)
+        .await
+        .map_err(|e| {
+            ApiError::Unavailable(format!("the receipts were not taken, send them again: {e}"))
+        })?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"accepted": count})),
+    )
+        .into_response())
+}

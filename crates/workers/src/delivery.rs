@@ -1,0 +1,352 @@
+//! Delivery: `delivery.send` hands a batch of log rows to the vendor, and `delivery.receipts` applies
+//! what the vendor reports back.
+//!
+//! A send claims its rows (`queued` → `sending`, committed) before the request and records the vendor's
+//! ids (`sending` → `sent`) after it. Each message carries its row as the vendor's idempotency
+//! reference, so a row sent again — after a crash between the request and the record, or a
+//! redelivered job — is recognised by the vendor and not sent twice. Rows left `sending` by a sender
+//! that stopped are handed out again by the sweeper once their claim is stale.
+
+use crate::campaigns::{add_all, RecipientBatch};
+use crate::now;
+use anyhow::Context;
+use async_trait::async_trait;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use minicrm_bus::{backoff, queues, Bus, Envelope, Handler};
+use minicrm_domain::campaign::{CampaignStatus, Channel, MessageStatus};
+use minicrm_domain::Timestamp;
+use minicrm_store::messages::{self, Claimed, ReceiptUpdate};
+use minicrm_store::{campaigns, Db, Tx};
+use minicrm_vendor::{BatchAccepted, BatchRequest, OutboundMessage, Receipt, ReceiptStatus};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// How campaigns reach the vendor.
+#[derive(Debug, Clone)]
+pub struct DeliverySettings {
+    /// The vendor's base URL (`POST {vendor_url}/v1/messages/batch`).
+    pub vendor_url: String,
+    pub vendor_api_key: String,
+    /// Where the vendor posts receipts (`…/api/v1/receipts`); None leaves it to the vendor's own setting.
+    pub callback_url: Option<String>,
+    /// Messages per second to the vendor, across this process's senders.
+    pub rate_per_second: u32,
+    /// Messages per vendor request (the vendor takes up to 1,000).
+    pub request_batch: usize,
+    /// Recipients per snapshot batch (and so per send job).
+    pub snapshot_batch: usize,
+    /// One vendor request's time limit.
+    pub request_timeout: Duration,
+    /// Tries of one request (429, 5xx, time-outs) before the job is handed back to the queue.
+    pub max_tries: u32,
+    /// A row claimed this long ago and still `sending` is handed out again.
+    pub stale_after: Duration,
+    /// How often the sweeper looks for such rows.
+    pub sweep_interval: Duration,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            vendor_url: "http://127.0.0.1:8090".into(),
+            vendor_api_key: String::new(),
+            callback_url: None,
+            rate_per_second: 20_000,
+            request_batch: 1_000,
+            snapshot_batch: 1_000,
+            request_timeout: Duration::from_secs(15),
+            max_tries: 8,
+            stale_after: Duration::from_secs(60),
+            sweep_interval: Duration::from_secs(15),
+        }
+    }
+}
+
+/// The reference the vendor keeps for a row: unique across campaigns and databases.
+pub fn reference(campaign_id: &str, log_id: i64) -> String {
+    format!("{campaign_id}:{log_id}")
+}
+
+fn log_id_of(reference: &str) -> Option<i64> {
+    reference.rsplit_once(':')?.1.parse().ok()
+}
+
+/// `delivery.send`.
+pub struct SendBatch {
+    db: Db,
+    settings: DeliverySettings,
+    client: reqwest::Client,
+    limiter: DefaultDirectRateLimiter,
+}
+
+/// What became of one vendor request.
+enum Outcome {
+    Accepted(BatchAccepted),
+    /// Refused for good: the rows fail with this reason.
+    Refused(String),
+    /// Our credentials were refused: the campaign cannot go on.
+    Unauthorised(String),
+}
+
+impl SendBatch {
+    pub fn new(db: Db, settings: DeliverySettings) -> anyhow::Result<Self> {
+        let rate = NonZeroU32::new(settings.rate_per_second.max(1)).expect("non-zero");
+        let burst =
+            NonZeroU32::new(settings.request_batch.clamp(1, 1_000) as u32).expect("non-zero");
+        let client = reqwest::Client::builder()
+            .timeout(settings.request_timeout)
+            .pool_max_idle_per_host(16)
+            .build()?;
+        Ok(Self {
+            db,
+            client,
+            limiter: RateLimiter::direct(
+                Quota::per_second(rate).allow_burst(burst.max(rate.min(burst))),
+            ),
+            settings,
+        })
+    }
+
+    async fn post(&self, request: &BatchRequest) -> anyhow::Result<Outcome> {
+        let url = format!(
+            "{}/v1/messages/batch",
+            self.settings.vendor_url.trim_end_matches('/')
+        );
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let wait = match self
+                .client
+                .post(&url)
+                .bearer_auth(&self.settings.vendor_api_key)
+                .json(request)
+                .send()
+                .await
+            {
+                Ok(response) if response.status().is_success() => {
+                    return Ok(Outcome::Accepted(
+                        response.json().await.context("the vendor's answer")?,
+                    ))
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    let text = response.text().await.unwrap_or_default();
+                    let detail = format!(
+                        "the vendor answered {status}: {}",
+                        text.chars().take(300).collect::<String>()
+                    );
+                    match status.as_u16() {
+                        401 | 403 => return Ok(Outcome::Unauthorised(detail)),
+                        408 | 429 | 500..=599 => {
+                            tracing::warn!(tries, %status, "vendor busy or failing; retrying");
+                            retry_after.unwrap_or_else(|| {
+                                backoff(tries, Duration::from_millis(200), Duration::from_secs(10))
+                            })
+                        }
+                        _ => return Ok(Outcome::Refused(detail)),
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(tries, error = %e, "vendor unreachable; retrying");
+                    backoff(tries, Duration::from_millis(200), Duration::from_secs(10))
+                }
+            };
+            if tries >= self.settings.max_tries {
+                anyhow::bail!("the vendor did not take the batch after {tries} tries");
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Sends one request's worth of claimed rows and records the outcome.
+    async fn send(
+        &self,
+        campaign_id: &str,
+        channel: Channel,
+        rows: &[Claimed],
+    ) -> anyhow::Result<()> {
+        let request = BatchRequest {
+            messages: rows
+                .iter()
+                .map(|r| OutboundMessage {
+                    to: r.recipient.clone().unwrap_or_default(),
+                    channel: match channel {
+                        Channel::Sms => minicrm_vendor::Channel::Sms,
+                        Channel::Email => minicrm_vendor::Channel::Email,
+                        Channel::Whatsapp => minicrm_vendor::Channel::Whatsapp,
+                    },
+                    body: r.message.clone(),
+                    reference: reference(campaign_id, r.id),
+                    callback_url: self.settings.callback_url.clone(),
+                })
+                .collect(),
+        };
+        let outcome = match self.post(&request).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                // Hand the rows back so the job's retry claims them at once.
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                messages::release(&self.db, &ids).await?;
+                return Err(e);
+            }
+        };
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let changes = match outcome {
+            Outcome::Accepted(accepted) => {
+                let sent: Vec<(i64, String)> = accepted
+                    .results
+                    .into_iter()
+                    .filter_map(|a| Some((log_id_of(&a.reference)?, a.id)))
+                    .collect();
+                messages::mark_sent(&mut tx, &sent, now).await?
+            }
+            Outcome::Refused(reason) => {
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                tracing::error!(%reason, "the vendor refused a batch");
+                messages::fail_sending(&mut tx, &ids, &reason, now).await?
+            }
+            Outcome::Unauthorised(reason) => {
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                tracing::error!(%reason, "the vendor refused our credentials; the campaign fails");
+                tx.commit().await?;
+                campaigns::fail(&self.db, campaign_id, &reason, now).await?;
+                let mut tx = self.db.begin().await?;
+                let changes = messages::fail_sending(&mut tx, &ids, &reason, now).await?;
+                add_all(&mut tx, changes, now).await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+        };
+        add_all(&mut tx, changes, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Handler for SendBatch {
+    /// Claims, sends and records outside the message's transaction, so no transaction waits on the vendor.
+    #[tracing::instrument(name = "send_batch", skip_all, fields(campaign_id, chunk))]
+    async fn prepare(&self, envelope: &Envelope) -> anyhow::Result<()> {
+        let batch: RecipientBatch = envelope.payload().context("bad delivery.send")?;
+        tracing::Span::current()
+            .record("campaign_id", batch.campaign_id.as_str())
+            .record("chunk", batch.chunk);
+        let per_request = self.settings.request_batch.clamp(1, 1_000);
+        for (i, ids) in batch.customer_ids.chunks(per_request).enumerate() {
+            // Paced before the claim, so claimed rows go out at once; the campaign is read again
+            // before every request, so a cancel stops the sending within one request.
+            let n = NonZeroU32::new(ids.len() as u32).expect("ids");
+            self.limiter.until_n_ready(n).await.context("rate limit")?;
+            let campaign = campaigns::get(&self.db, &batch.campaign_id).await?;
+            let now = now();
+            let settle = match CampaignStatus::parse(&campaign.status) {
+                Some(CampaignStatus::Running) => None,
+                Some(CampaignStatus::Cancelled) => Some((MessageStatus::Cancelled, None)),
+                _ => Some((MessageStatus::Failed, Some("the campaign failed"))),
+            };
+            if let Some((to, reason)) = settle {
+                let rest = &batch.customer_ids[i * per_request..];
+                let mut tx = self.db.begin().await?;
+                let counts =
+                    messages::settle_queued(&mut tx, &campaign.id, rest, to, reason, now).await?;
+                campaigns::add_counts(&mut tx, &campaign.id, counts, now).await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+            let channel = Channel::parse(&campaign.channel).context("the campaign's channel")?;
+            let stale = now - self.settings.stale_after.as_millis() as i64;
+            let claimed = messages::claim(&self.db, &campaign.id, ids, now, stale).await?;
+            if !claimed.is_empty() {
+                self.send(&campaign.id, channel, &claimed).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle(&self, _tx: &mut Tx, _envelope: &Envelope) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// `delivery.receipts`: a vendor callback's receipts, applied with the campaign counters in the
+/// message's transaction.
+pub struct ApplyReceipts;
+
+#[async_trait]
+impl Handler for ApplyReceipts {
+    #[tracing::instrument(name = "apply_receipts", skip_all, fields(receipts))]
+    async fn handle(&self, tx: &mut Tx, envelope: &Envelope) -> anyhow::Result<()> {
+        let receipts: Vec<Receipt> = envelope.payload().context("bad delivery.receipts")?;
+        tracing::Span::current().record("receipts", receipts.len());
+        let updates: Vec<ReceiptUpdate> = receipts
+            .into_iter()
+            .filter_map(|r| {
+                let Some(log_id) = log_id_of(&r.reference) else {
+                    tracing::warn!(reference = %r.reference, "a receipt for no message of ours");
+                    return None;
+                };
+                let at = Timestamp::parse(&r.occurred_at)
+                    .map(|t| t.millis())
+                    .unwrap_or_else(|_| now());
+                Some(ReceiptUpdate {
+                    log_id,
+                    vendor_message_id: r.message_id,
+                    delivered: r.status == ReceiptStatus::Delivered,
+                    reason: r.reason.map(|reason| reason.as_str().to_owned()),
+                    at,
+                })
+            })
+            .collect();
+        let changes = messages::apply_receipts(tx, &updates).await?;
+        add_all(tx, changes, now()).await
+    }
+}
+
+/// Hands out again the rows whose sender stopped while they were `sending`.
+pub async fn sweeper(
+    bus: Arc<dyn Bus>,
+    db: Db,
+    settings: DeliverySettings,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    while !shutdown.is_cancelled() {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = tokio::time::sleep(settings.sweep_interval) => {}
+        }
+        let stale = now() - settings.stale_after.as_millis() as i64;
+        match messages::stale_sending(&db, stale, 10_000).await {
+            Ok(rows) => {
+                let mut by_campaign: std::collections::BTreeMap<String, Vec<i64>> =
+                    Default::default();
+                for (campaign, customer) in rows {
+                    by_campaign.entry(campaign).or_default().push(customer);
+                }
+                for (campaign_id, customer_ids) in by_campaign {
+                    tracing::warn!(%campaign_id, rows = customer_ids.len(), "rows left sending; handing them out again");
+                    let payload = RecipientBatch {
+                        campaign_id,
+                        chunk: usize::MAX,
+                        customer_ids,
+                    };
+                    let envelope = Envelope::new(queues::DELIVERY_SEND, 1, &payload)?;
+                    if let Err(e) = bus.publish(queues::DELIVERY_SEND, &envelope).await {
+                        tracing::warn!(error = %e, "could not hand out stale rows");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not look for stale rows"),
+        }
+    }
+    Ok(())
+}
