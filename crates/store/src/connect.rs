@@ -69,17 +69,18 @@ async fn connect_sqlite(url: &str, readers: u32) -> Result<Db, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(30))
         .foreign_keys(true)
-        .pragma("cache_size", "-65536")
         .pragma("temp_store", "memory");
+    // Each connection has its own page cache: a large one for the one writer, smaller ones for the
+    // readers (the operating system caches the file for all of them), so memory stays bounded.
     let write = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(60))
-        .connect_with(options.clone())
+        .connect_with(options.clone().pragma("cache_size", "-65536"))
         .await?;
     let read = SqlitePoolOptions::new()
         .max_connections(readers.max(1))
         .acquire_timeout(Duration::from_secs(30))
-        .connect_with(options)
+        .connect_with(options.pragma("cache_size", "-8192"))
         .await?;
     Ok(Db::Sqlite { read, write })
 }

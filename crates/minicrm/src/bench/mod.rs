@@ -3,6 +3,7 @@
 
 mod baseline;
 mod data;
+mod delivery;
 mod ingest;
 mod segments;
 mod server;
@@ -16,6 +17,8 @@ pub enum BenchCommand {
     Ingest(IngestArgs),
     /// Audience previews of typical rules on a seeded database, against the same SQL written by hand.
     Segments(segments::SegmentArgs),
+    /// A campaign to every seeded customer through the vendor simulator, until every receipt is applied.
+    Delivery(delivery::DeliveryArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -64,6 +67,7 @@ pub async fn run(cmd: BenchCommand, _settings: &Settings) -> anyhow::Result<()> 
     match cmd {
         BenchCommand::Ingest(args) => ingest::run(&args).await,
         BenchCommand::Segments(args) => segments::run(&args).await,
+        BenchCommand::Delivery(args) => delivery::run(&args).await,
     }
 }
 

@@ -62,8 +62,18 @@ fn free_port() -> anyhow::Result<u16> {
 
 /// Starts `minicrm <role>` (serve, api or worker) on `target` and waits until it is ready.
 pub async fn start(target: &Target, role: &str) -> anyhow::Result<Server> {
+    start_with(target, role, &[]).await
+}
+
+/// `start` with more environment.
+pub async fn start_with(
+    target: &Target,
+    role: &str,
+    env: &[(&str, String)],
+) -> anyhow::Result<Server> {
     let port = free_port()?;
     let mut command = Command::new(std::env::current_exe()?);
+    command.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
     command
         .arg(role)
         .env("DATABASE_URL", &target.database_url)
