@@ -185,13 +185,35 @@ pub struct RecipientRow {
     pub last_order_at: Option<i64>,
 }
 
+const RECIPIENT_SELECT: &str =
+    "SELECT id, name, email, phone, city, total_spend, order_count, last_order_at FROM customers WHERE id IN";
+
+/// The customers of `ids` (those that exist), read outside any transaction.
+pub async fn recipients_read(db: &Db, ids: &[i64]) -> Result<Vec<RecipientRow>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::sql::rows_per_statement(1)) {
+        let statement = format!(
+            "{RECIPIENT_SELECT} ({}) ORDER BY id",
+            crate::sql::list(db.backend(), chunk.len())
+        );
+        let rows: Vec<RecipientRow> = on_read!(db, p => {
+            let mut q = sqlx::query_as(&statement);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// The customers of `ids` (those that exist), in the caller's transaction.
 pub async fn recipients(tx: &mut Tx, ids: &[i64]) -> Result<Vec<RecipientRow>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(crate::sql::rows_per_statement(1)) {
         let statement = format!(
-            "SELECT id, name, email, phone, city, total_spend, order_count, last_order_at FROM customers \
-             WHERE id IN ({}) ORDER BY id",
+            "{RECIPIENT_SELECT} ({}) ORDER BY id",
             crate::sql::list(tx.backend(), chunk.len())
         );
         let rows: Vec<RecipientRow> = on_tx!(tx, c => {

@@ -276,67 +276,96 @@ pub struct ReceiptUpdate {
 /// Applies receipts: a `failed` receipt finishes a row that is `sending` or `sent`; a `delivered` one
 /// finishes a row that is `sending`, `sent` or `failed` (the handset's confirmation outweighs a failure
 /// report). Anything else — a repeat, a row already delivered, an unknown row — changes nothing.
-/// Returns the counter changes by campaign.
+/// The rows are read first (locked, on PostgreSQL) so each moves from a known status, and then moved
+/// in at most two statements. Returns the counter changes by campaign.
 pub async fn apply_receipts(
     tx: &mut Tx,
     receipts: &[ReceiptUpdate],
 ) -> Result<HashMap<String, Counts>, StoreError> {
-    let mut by_campaign: HashMap<String, Counts> = HashMap::new();
-    // The newest receipt per row and outcome; a row's repeats collapse here.
-    let mut failed: HashMap<i64, &ReceiptUpdate> = HashMap::new();
-    let mut delivered: HashMap<i64, &ReceiptUpdate> = HashMap::new();
-    for r in receipts {
-        let map = if r.delivered {
-            &mut delivered
-        } else {
-            &mut failed
-        };
-        map.entry(r.log_id).or_insert(r);
-    }
-    let failed: Vec<&ReceiptUpdate> = failed.into_values().collect();
-    let delivered: Vec<&ReceiptUpdate> = delivered.into_values().collect();
     use MessageStatus::*;
-    for from in [Sending, Sent] {
-        let moved = finish(tx, &failed, Failed, from).await?;
-        count(&mut by_campaign, moved, from, Failed);
+    // One outcome per row: a delivered receipt wins over a failed one in the same batch.
+    let mut outcome: HashMap<i64, &ReceiptUpdate> = HashMap::new();
+    for r in receipts {
+        match outcome.get(&r.log_id) {
+            Some(kept) if kept.delivered || !r.delivered => {}
+            _ => {
+                outcome.insert(r.log_id, r);
+            }
+        }
     }
-    for from in [Sending, Sent, Failed] {
-        let moved = finish(tx, &delivered, Delivered, from).await?;
-        count(&mut by_campaign, moved, from, Delivered);
-    }
-    Ok(by_campaign)
-}
-
-fn count(
-    by_campaign: &mut HashMap<String, Counts>,
-    campaigns: Vec<String>,
-    from: MessageStatus,
-    to: MessageStatus,
-) {
-    for campaign in campaigns {
+    let mut ids: Vec<i64> = outcome.keys().copied().collect();
+    // One order for every locker, so two can never wait on each other.
+    ids.sort_unstable();
+    let current = statuses(tx, &ids).await?;
+    let mut by_campaign: HashMap<String, Counts> = HashMap::new();
+    let (mut delivered, mut failed) = (Vec::new(), Vec::new());
+    for (id, (campaign, status)) in current {
+        let receipt = outcome[&id];
+        let Some(from) = MessageStatus::parse(&status) else {
+            continue;
+        };
+        let to = match (receipt.delivered, from) {
+            (true, Sending | Sent | Failed) => Delivered,
+            (false, Sending | Sent) => Failed,
+            _ => continue,
+        };
         let c = by_campaign.entry(campaign).or_default();
         match from {
-            MessageStatus::Sending => c.queued -= 1,
-            MessageStatus::Sent => c.sent -= 1,
+            Sending => c.queued -= 1,
+            Sent => c.sent -= 1,
             _ => c.failed -= 1,
         }
         match to {
-            MessageStatus::Delivered => c.delivered += 1,
-            _ => c.failed += 1,
+            Delivered => {
+                c.delivered += 1;
+                delivered.push(receipt);
+            }
+            _ => {
+                c.failed += 1;
+                failed.push(receipt);
+            }
         }
     }
+    finish(tx, &delivered, Delivered).await?;
+    finish(tx, &failed, Failed).await?;
+    Ok(by_campaign)
+}
+
+/// The campaign and status of each row of `ids` that exists, locked until the transaction ends.
+async fn statuses(tx: &mut Tx, ids: &[i64]) -> Result<HashMap<i64, (String, String)>, StoreError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(sql::rows_per_statement(1)) {
+        let lock = match tx.backend() {
+            crate::Backend::Postgres => " FOR UPDATE",
+            crate::Backend::Sqlite => "",
+        };
+        let statement = format!(
+            "SELECT id, campaign_id, status FROM communication_log WHERE id IN ({}) ORDER BY id{lock}",
+            sql::list(tx.backend(), chunk.len())
+        );
+        let rows: Vec<(i64, String, String)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(&statement);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        out.extend(
+            rows.into_iter()
+                .map(|(id, campaign, status)| (id, (campaign, status))),
+        );
+    }
+    Ok(out)
 }
 
 const RECEIPT_COLS: usize = 4;
 
-/// Moves the rows of `receipts` that are in `from` to `to`, returning the campaign of each row moved.
+/// Moves the rows of `receipts` to `to`; the caller has read and locked them.
 async fn finish(
     tx: &mut Tx,
     receipts: &[&ReceiptUpdate],
     to: MessageStatus,
-    from: MessageStatus,
-) -> Result<Vec<String>, StoreError> {
-    let mut moved = Vec::new();
+) -> Result<(), StoreError> {
     for chunk in receipts.chunks(sql::rows_per_statement(RECEIPT_COLS)) {
         let set = if to == MessageStatus::Delivered {
             "delivered_at = v.column4, failure_reason = NULL, failed_at = NULL"
@@ -349,21 +378,19 @@ async fn finish(
                 "UPDATE communication_log SET status = ?, {set}, \
                  vendor_message_id = COALESCE(communication_log.vendor_message_id, v.column2), \
                  sent_at = COALESCE(communication_log.sent_at, v.column4) \
-                 FROM (VALUES {}) AS v WHERE communication_log.id = v.column1 AND communication_log.status = ? \
-                 RETURNING communication_log.campaign_id",
+                 FROM (VALUES {}) AS v WHERE communication_log.id = v.column1",
                 sql::values(crate::Backend::Sqlite, chunk.len(), RECEIPT_COLS)
             ),
         );
-        let campaigns: Vec<String> = on_tx!(tx, c => {
-            let mut q = sqlx::query_scalar(&statement).bind(to.as_str());
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(&statement).bind(to.as_str());
             for r in chunk {
                 q = q.bind(r.log_id).bind(r.vendor_message_id.as_str()).bind(r.reason.as_deref()).bind(r.at);
             }
-            q.bind(from.as_str()).fetch_all(&mut *c).await
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
-        moved.extend(campaigns);
     }
-    Ok(moved)
+    Ok(())
 }
 
 /// A log row as the API shows it.

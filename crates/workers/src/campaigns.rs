@@ -159,19 +159,32 @@ impl Handler for LaunchCampaign {
 }
 
 /// `campaign.snapshot`: renders a batch's messages and writes their log rows, then hands the rows
-/// that can be sent to `delivery.send`.
+/// that can be sent to `delivery.send`. The reading and rendering happen before the write transaction
+/// (`prepare`), so the one SQLite writer is held only for the insert.
 pub struct SnapshotBatch {
     pub bus: Arc<dyn Bus>,
+    pub db: Db,
     pub currency: Currency,
     templates: Mutex<HashMap<String, Arc<MessageTemplate>>>,
+    /// Rows rendered by `prepare`, by message id, for `handle` to write.
+    rendered: Mutex<HashMap<String, Vec<Rendered>>>,
+}
+
+/// A recipient's message, before the campaign's state decides the row's status.
+struct Rendered {
+    customer_id: i64,
+    recipient: Option<String>,
+    message: Option<String>,
 }
 
 impl SnapshotBatch {
-    pub fn new(bus: Arc<dyn Bus>, currency: Currency) -> Self {
+    pub fn new(bus: Arc<dyn Bus>, db: Db, currency: Currency) -> Self {
         Self {
             bus,
+            db,
             currency,
             templates: Mutex::new(HashMap::new()),
+            rendered: Mutex::new(HashMap::new()),
         }
     }
 
@@ -188,10 +201,53 @@ impl SnapshotBatch {
         cache.insert(campaign.id.clone(), template.clone());
         Ok(template)
     }
+
+    fn render(
+        &self,
+        campaign: &CampaignRow,
+        people: &[customers::RecipientRow],
+    ) -> anyhow::Result<Vec<Rendered>> {
+        let channel = Channel::parse(&campaign.channel).context("the campaign's channel")?;
+        let template = self.template(campaign)?;
+        Ok(people
+            .iter()
+            .map(|p| Rendered {
+                customer_id: p.id,
+                recipient: match channel {
+                    Channel::Email => p.email.clone(),
+                    Channel::Sms | Channel::Whatsapp => p.phone.clone(),
+                },
+                message: template
+                    .render(&Recipient {
+                        name: &p.name,
+                        city: p.city.as_deref(),
+                        email: p.email.as_deref(),
+                        total_spend_minor: p.total_spend,
+                        currency: Some(self.currency),
+                        order_count: p.order_count,
+                        last_order_at: p.last_order_at,
+                    })
+                    .ok(),
+            })
+            .collect())
+    }
 }
 
 #[async_trait]
 impl Handler for SnapshotBatch {
+    async fn prepare(&self, envelope: &Envelope) -> anyhow::Result<()> {
+        let batch: RecipientBatch = envelope.payload().context("bad campaign.snapshot")?;
+        let campaign = campaigns::get(&self.db, &batch.campaign_id).await?;
+        let people = customers::recipients_read(&self.db, &batch.customer_ids).await?;
+        let rows = self.render(&campaign, &people)?;
+        let mut rendered = self.rendered.lock().expect("rendered rows");
+        if rendered.len() > 256 {
+            rendered.clear();
+        }
+        rendered.insert(envelope.id.clone(), rows);
+        Ok(())
+    }
+
     #[tracing::instrument(name = "snapshot_batch", skip_all, fields(campaign_id, chunk))]
     async fn handle(&self, tx: &mut Tx, envelope: &Envelope) -> anyhow::Result<()> {
         let batch: RecipientBatch = envelope.payload().context("bad campaign.snapshot")?;
@@ -201,40 +257,37 @@ impl Handler for SnapshotBatch {
         let campaign = campaigns::get_in(tx, &batch.campaign_id).await?;
         let channel = Channel::parse(&campaign.channel).context("the campaign's channel")?;
         let status = CampaignStatus::parse(&campaign.status);
-        let template = self.template(&campaign)?;
-        let people = customers::recipients(tx, &batch.customer_ids).await?;
-        let rows: Vec<NewMessage> = people
-            .iter()
-            .map(|p| {
-                let recipient = match channel {
-                    Channel::Email => p.email.clone(),
-                    Channel::Sms | Channel::Whatsapp => p.phone.clone(),
-                };
-                let rendered = template.render(&Recipient {
-                    name: &p.name,
-                    city: p.city.as_deref(),
-                    email: p.email.as_deref(),
-                    total_spend_minor: p.total_spend,
-                    currency: Some(self.currency),
-                    order_count: p.order_count,
-                    last_order_at: p.last_order_at,
-                });
-                let (status, reason) = match (status, &recipient, &rendered) {
+        let prepared = self
+            .rendered
+            .lock()
+            .expect("rendered rows")
+            .remove(&envelope.id);
+        let rendered = match prepared {
+            Some(rows) => rows,
+            None => {
+                let people = customers::recipients(tx, &batch.customer_ids).await?;
+                self.render(&campaign, &people)?
+            }
+        };
+        let rows: Vec<NewMessage> = rendered
+            .into_iter()
+            .map(|r| {
+                let (status, reason) = match (status, &r.recipient, &r.message) {
                     (Some(CampaignStatus::Cancelled), _, _) => (MessageStatus::Cancelled, None),
                     (Some(CampaignStatus::Failed), _, _) => {
                         (MessageStatus::Failed, Some("the campaign failed"))
                     }
                     (_, None, _) => (MessageStatus::Failed, Some(channel.missing_recipient())),
-                    (_, _, Err(_)) => (
+                    (_, _, None) => (
                         MessageStatus::Failed,
                         Some("the message could not be rendered"),
                     ),
                     _ => (MessageStatus::Queued, None),
                 };
                 NewMessage {
-                    customer_id: p.id,
-                    recipient,
-                    message: rendered.unwrap_or_default(),
+                    customer_id: r.customer_id,
+                    recipient: r.recipient,
+                    message: r.message.unwrap_or_default(),
                     status,
                     failure_reason: reason,
                 }

@@ -95,7 +95,7 @@ pub fn queue_tuning(
     };
     [
         (queues::CAMPAIGN_LAUNCH, tuning(1, 1, Duration::ZERO)),
-        (queues::CAMPAIGN_SNAPSHOT, tuning(1, 4, Duration::ZERO)),
+        (queues::CAMPAIGN_SNAPSHOT, tuning(2, 2, Duration::ZERO)),
         (
             queues::DELIVERY_SEND,
             tuning(delivery_concurrency, 1, Duration::ZERO),
@@ -128,6 +128,7 @@ pub async fn run(
     });
     let snapshot: Arc<dyn Handler> = Arc::new(campaigns::SnapshotBatch::new(
         bus.clone(),
+        db.clone(),
         settings.currency,
     ));
     let send: Arc<dyn Handler> = Arc::new(delivery::SendBatch::new(

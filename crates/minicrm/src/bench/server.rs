@@ -78,7 +78,11 @@ pub async fn start_with(
         .arg(role)
         .env("DATABASE_URL", &target.database_url)
         .env("MINICRM_BIND", format!("127.0.0.1:{port}"))
-        .env("MINICRM_LOG", "warn")
+        // MINICRM_BENCH_LOG: the server's log filter during a benchmark (warn by default).
+        .env(
+            "MINICRM_LOG",
+            std::env::var("MINICRM_BENCH_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .env_remove("MINICRM_AMQP_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
