@@ -124,14 +124,17 @@ impl DbQueue {
             handler.prepare(envelope).await?;
         }
         let mut tx = self.data.begin().await?;
-        for envelope in envelopes {
+        for envelope in &envelopes {
             if queue::mark_processed(&mut tx, &envelope.id, now()).await? {
-                handler.handle(&mut tx, &envelope).await?;
+                handler.handle(&mut tx, envelope).await?;
             } else {
                 tracing::info!(message_id = %envelope.id, "duplicate delivery; already applied");
             }
         }
         tx.commit().await?;
+        for envelope in &envelopes {
+            handler.after_commit(envelope).await?;
+        }
         Ok(())
     }
 

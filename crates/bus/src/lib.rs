@@ -64,6 +64,14 @@ pub trait Handler: Send + Sync + 'static {
     }
 
     async fn handle(&self, tx: &mut Tx, envelope: &Envelope) -> anyhow::Result<()>;
+
+    /// Work that needs the transaction committed first (publishing the next step, whose consumer must
+    /// find this step's rows). It runs after the commit and again on every redelivery, also of a
+    /// message the inbox has seen, before the acknowledgement: it must be idempotent. An error leaves
+    /// the message unacknowledged, so it comes back.
+    async fn after_commit(&self, _envelope: &Envelope) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -38,10 +38,14 @@ impl Db {
         if url.starts_with("sqlite:") {
             connect_sqlite(url, options.max_connections).await
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            // Custom plans always: the statements bind lists of ids and statuses whose best plan
+            // depends on the values (a generic plan of the log's claim scanned the whole table).
+            let connect = sqlx::postgres::PgConnectOptions::from_str(url)?
+                .options([("plan_cache_mode", "force_custom_plan")]);
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
+                .connect_with(connect)
                 .await?;
             Ok(Db::Postgres(pool))
         } else {

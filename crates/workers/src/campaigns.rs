@@ -158,9 +158,10 @@ impl Handler for LaunchCampaign {
     }
 }
 
-/// `campaign.snapshot`: renders a batch's messages and writes their log rows, then hands the rows
-/// that can be sent to `delivery.send`. The reading and rendering happen before the write transaction
-/// (`prepare`), so the one SQLite writer is held only for the insert.
+/// `campaign.snapshot`: renders a batch's messages and writes their log rows, then — once they are
+/// committed, so the sender finds them — hands the batch to `delivery.send`. The reading and rendering
+/// happen before the write transaction (`prepare`), so the one SQLite writer is held only for the
+/// insert.
 pub struct SnapshotBatch {
     pub bus: Arc<dyn Bus>,
     pub db: Db,
@@ -235,6 +236,20 @@ impl SnapshotBatch {
 
 #[async_trait]
 impl Handler for SnapshotBatch {
+    /// Publishes the batch's send job, under an id derived from the batch, so a repeat is recognised;
+    /// the sender takes only the rows still queued.
+    async fn after_commit(&self, envelope: &Envelope) -> anyhow::Result<()> {
+        let batch: RecipientBatch = envelope.payload().context("bad campaign.snapshot")?;
+        let job = Envelope::with_id(
+            format!("send:{}:{}", batch.campaign_id, batch.chunk),
+            queues::DELIVERY_SEND,
+            1,
+            &batch,
+        )?;
+        self.bus.publish(queues::DELIVERY_SEND, &job).await?;
+        Ok(())
+    }
+
     async fn prepare(&self, envelope: &Envelope) -> anyhow::Result<()> {
         let batch: RecipientBatch = envelope.payload().context("bad campaign.snapshot")?;
         let campaign = campaigns::get(&self.db, &batch.campaign_id).await?;
@@ -297,25 +312,6 @@ impl Handler for SnapshotBatch {
         let mut counts = messages::insert(tx, &campaign.id, &rows, now).await?;
         counts.chunks_done = 1;
         campaigns::add_counts(tx, &campaign.id, counts, now).await?;
-        let sendable: Vec<i64> = rows
-            .iter()
-            .filter(|r| r.status == MessageStatus::Queued)
-            .map(|r| r.customer_id)
-            .collect();
-        if !sendable.is_empty() {
-            let payload = RecipientBatch {
-                campaign_id: campaign.id.clone(),
-                chunk: batch.chunk,
-                customer_ids: sendable,
-            };
-            let envelope = Envelope::with_id(
-                format!("send:{}:{}", campaign.id, batch.chunk),
-                queues::DELIVERY_SEND,
-                1,
-                &payload,
-            )?;
-            publish(self.bus.as_ref(), tx, queues::DELIVERY_SEND, &envelope).await?;
-        }
         Ok(())
     }
 }

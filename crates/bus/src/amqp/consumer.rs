@@ -50,11 +50,11 @@ impl Amqp {
         {
             tracing::info!("duplicate delivery; already applied");
             tx.rollback().await?;
-            return Ok(());
+            return handler.after_commit(&envelope).await;
         }
         handler.handle(&mut tx, &envelope).await?;
         tx.commit().await?;
-        Ok(())
+        handler.after_commit(&envelope).await
     }
 
     /// Opens a consumer on `queue` with its own connection (for tests that settle deliveries by hand).
