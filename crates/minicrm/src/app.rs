@@ -296,7 +296,20 @@ impl Application {
             ));
         }
         let mut first_error = None;
-        while let Some(done) = roles.join_next().await {
+        let mut running = roles.len();
+        loop {
+            let next = tokio::select! {
+                next = roles.join_next() => next,
+                _ = async {
+                    shutdown.cancelled().await;
+                    tokio::time::sleep(Duration::from_secs(10)).await;
+                } => {
+                    tracing::warn!(running, "roles still stopping 10 s after the shutdown signal");
+                    roles.join_next().await
+                }
+            };
+            let Some(done) = next else { break };
+            running -= 1;
             let result = done.map_err(anyhow::Error::from).and_then(|r| r);
             if let Err(e) = result {
                 tracing::error!(error = %format!("{e:#}"), "a role stopped; shutting down the others");
@@ -314,7 +327,9 @@ async fn named(
     role: &'static str,
     run: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
-    run.await.with_context(|| format!("the {role} role failed"))
+    let result = run.await.with_context(|| format!("the {role} role failed"));
+    tracing::debug!(role, "role stopped");
+    result
 }
 
 async fn serve_vendor(

@@ -146,7 +146,11 @@ pub async fn run(
         (queues::DELIVERY_RECEIPTS, receipts),
     ] {
         let (bus, shutdown) = (bus.clone(), shutdown.clone());
-        tasks.spawn(async move { bus.consume(queue, handler, shutdown).await });
+        tasks.spawn(async move {
+            let result = bus.consume(queue, handler, shutdown).await;
+            tracing::debug!(queue, "consumer stopped");
+            result
+        });
     }
     tasks.spawn(sweeper::run(db.clone(), settings.ingest, shutdown.clone()));
     tasks.spawn(campaigns::scheduler(

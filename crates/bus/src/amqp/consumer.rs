@@ -62,7 +62,7 @@ impl Amqp {
         &self,
         queue: &str,
     ) -> anyhow::Result<(Connection, Channel, lapin::Consumer)> {
-        let (connection, channel) = self.open().await?;
+        let (connection, channel) = self.open(&[queue]).await?;
         channel.basic_qos(1, BasicQosOptions::default()).await?;
         let consumer = channel
             .basic_consume(
@@ -82,7 +82,12 @@ impl Amqp {
         handler: &Arc<dyn Handler>,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<()> {
-        let (connection, channel) = self.open().await?;
+        // Declaring may wait on a busy broker: a shutdown meanwhile ends it.
+        let own = [queue];
+        let (connection, channel) = tokio::select! {
+            opened = self.open(&own) => opened?,
+            _ = shutdown.cancelled() => return Ok(()),
+        };
         let concurrency = self.options.for_queue(queue).concurrency.max(1);
         let prefetch = concurrency as u16;
         channel

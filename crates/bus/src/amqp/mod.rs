@@ -58,14 +58,15 @@ impl Amqp {
         format!("{}.{queue}", self.amqp.namespace)
     }
 
-    async fn open(&self) -> lapin::Result<(Connection, Channel)> {
+    /// A connection and a channel, with `queues` declared (each with its dead-letter queue).
+    async fn open(&self, queues: &[&str]) -> lapin::Result<(Connection, Channel)> {
         let properties = ConnectionProperties::default()
             .with_executor(tokio_executor_trait::Tokio::current())
             .with_reactor(tokio_reactor_trait::Tokio)
             .with_connection_name(LongString::from(format!("minicrm-{}", std::process::id())));
         let connection = Connection::connect(&self.amqp.url, properties).await?;
         let channel = connection.create_channel().await?;
-        for q in crate::queues::ALL {
+        for q in queues {
             self.declare(&channel, q).await?;
         }
         Ok((connection, channel))
@@ -115,7 +116,7 @@ impl Amqp {
             }
         }
         let (conn, channel) = self
-            .open()
+            .open(&crate::queues::ALL)
             .await
             .map_err(|e| BusError::Unavailable(e.to_string()))?;
         channel

@@ -473,9 +473,10 @@ async fn receipts_need_a_fresh_signature_and_apply_once(backend: Backend) {
 
 async fn a_rate_limit_storm_and_an_outage_still_complete(backend: Backend) {
     let app = spawn_app_with(&backend, |c| {
-        c.vendor.rate_limit_share = 0.6;
+        c.vendor.rate_limit_share = 0.5;
         c.vendor.outages = vec![Duration::ZERO..Duration::from_secs(2)];
-        c.delivery.request_batch = 50;
+        c.delivery.request_batch = 10;
+        c.delivery.snapshot_batch = 50;
         c.delivery.max_tries = 30;
     })
     .await;
