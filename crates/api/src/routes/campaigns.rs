@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use minicrm_bus::{queues, Envelope};
 use minicrm_domain::campaign::{Audience, CampaignStatus, MessageStatus, NewCampaign, Problem};
-use minicrm_domain::{rules, Scope, Timestamp};
+use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::campaigns::{self, CampaignRow, NewCampaignRow};
 use minicrm_store::messages::{self, MessageRow};
 use minicrm_store::{segments, StoreError};
@@ -135,19 +135,8 @@ async fn create(
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Admin)?;
     let now = Timestamp::now();
-    let currency = state.settings.currency;
-    let campaign = NewCampaign::parse(&body, now, |tree| {
-        rules::parse(tree, currency).map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| Problem {
-                    field: format!("rules{}", e.path.trim_end_matches('/')),
-                    reason: e.reason,
-                })
-                .collect()
-        })
-    })
-    .map_err(ApiError::Invalid)?;
+    let campaign =
+        NewCampaign::parse(&body, now, state.settings.currency).map_err(ApiError::Invalid)?;
     let (segment_id, rules) = match &campaign.audience {
         Audience::Rules(_, json) => (None, json.clone()),
         Audience::Segment(id) => match segments::get(&state.db, id).await {

@@ -5,7 +5,7 @@
 pub mod template;
 
 use crate::rules::Group;
-use crate::Timestamp;
+use crate::{Currency, Timestamp};
 use serde::Deserialize;
 use serde_json::Value;
 pub use template::{format_amount, MessageTemplate, Recipient, TemplateError, VARIABLES};
@@ -134,13 +134,10 @@ const SEND_AT_SKEW_MS: i64 = 60_000;
 const SEND_AT_HORIZON_MS: i64 = 366 * 24 * 3_600_000;
 
 impl NewCampaign {
-    /// Reads a campaign from its JSON and reports every bad field. `rules` go through `parse_rules`, the
-    /// same validation as segments; a rules problem is reported there with its JSON path.
-    pub fn parse(
-        body: &[u8],
-        now: Timestamp,
-        parse_rules: impl FnOnce(&Value) -> Result<Group, Vec<Problem>>,
-    ) -> Result<Self, Vec<Problem>> {
+    /// Reads a campaign from its JSON and reports every bad field. `rules` go through the same
+    /// validation as segments (amounts in `currency`); a rules problem is reported with its JSON path
+    /// under `rules`.
+    pub fn parse(body: &[u8], now: Timestamp, currency: Currency) -> Result<Self, Vec<Problem>> {
         let input: CampaignIn = serde_json::from_slice(body).map_err(|e| {
             vec![Problem {
                 field: String::new(),
@@ -188,10 +185,13 @@ impl NewCampaign {
                 None
             }
             (Some(id), None) => Some(Audience::Segment(id)),
-            (None, Some(rules)) => match parse_rules(&rules) {
+            (None, Some(rules)) => match crate::rules::parse(&rules, currency) {
                 Ok(group) => Some(Audience::Rules(group, rules)),
-                Err(list) => {
-                    problems.extend(list);
+                Err(errors) => {
+                    problems.extend(errors.into_iter().map(|e| Problem {
+                        field: format!("rules{}", e.path.trim_end_matches('/')),
+                        reason: e.reason,
+                    }));
                     None
                 }
             },
@@ -298,17 +298,7 @@ mod tests {
 
     fn parse(body: Value) -> Result<NewCampaign, Vec<Problem>> {
         let now = Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
-        NewCampaign::parse(body.to_string().as_bytes(), now, |rules| {
-            crate::rules::parse(rules, crate::Currency::INR).map_err(|errors| {
-                errors
-                    .into_iter()
-                    .map(|e| Problem {
-                        field: format!("rules{}", e.path.trim_end_matches('/')),
-                        reason: e.reason,
-                    })
-                    .collect()
-            })
-        })
+        NewCampaign::parse(body.to_string().as_bytes(), now, Currency::INR)
     }
 
     fn fields(result: Result<NewCampaign, Vec<Problem>>) -> Vec<String> {
