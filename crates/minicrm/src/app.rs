@@ -249,11 +249,6 @@ impl Application {
             .and_then(|l| l.local_addr().ok())
     }
 
-    /// The settings as completed at build.
-    pub fn config(&self) -> &AppConfig {
-        &self.config
-    }
-
     /// The address the API listens on (with the real port when bound to port 0).
     pub fn address(&self) -> Option<SocketAddr> {
         self.listener.as_ref().and_then(|l| l.local_addr().ok())

@@ -164,15 +164,6 @@ impl Counts {
     pub fn is_zero(&self) -> bool {
         *self == Counts::default()
     }
-
-    pub fn add(&mut self, other: Counts) {
-        self.queued += other.queued;
-        self.sent += other.sent;
-        self.delivered += other.delivered;
-        self.failed += other.failed;
-        self.cancelled += other.cancelled;
-        self.chunks_done += other.chunks_done;
-    }
 }
 
 /// Adds `delta` to a campaign's counters, then completes it if every row has a final status.

@@ -83,7 +83,7 @@ pub async fn claim(
              RETURNING id, customer_id, recipient, message",
             sql::list(crate::Backend::Sqlite, chunk.len())
         );
-        let statement = numbered(tx.backend(), &statement);
+        let statement = sql::numbered(tx.backend(), &statement);
         let rows: Vec<Claimed> = on_tx!(&mut tx, c => {
             let mut q = sqlx::query_as(&statement)
                 .bind(MessageStatus::Sending.as_str()).bind(now).bind(campaign_id)
@@ -104,7 +104,7 @@ pub async fn claim(
 pub async fn release(db: &Db, ids: &[i64]) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     for chunk in ids.chunks(sql::rows_per_statement(1)) {
-        let statement = numbered(
+        let statement = sql::numbered(
             tx.backend(),
             &format!(
                 "UPDATE communication_log SET status = ? WHERE status = ? AND id IN ({})",
@@ -134,27 +134,6 @@ pub async fn stale_sending(
         .bind(before).bind(limit).fetch_all(p).await)?)
 }
 
-/// Rewrites `?` placeholders as `$1…` for PostgreSQL (SQLite takes them as they are).
-fn numbered(backend: crate::Backend, statement: &str) -> String {
-    match backend {
-        crate::Backend::Sqlite => statement.to_owned(),
-        crate::Backend::Postgres => {
-            let mut out = String::with_capacity(statement.len() + 64);
-            let mut n = 0;
-            for ch in statement.chars() {
-                if ch == '?' {
-                    n += 1;
-                    out.push('$');
-                    out.push_str(&n.to_string());
-                } else {
-                    out.push(ch);
-                }
-            }
-            out
-        }
-    }
-}
-
 /// Moves a batch's rows that are still `queued` to `to` (cancelled, or failed with `reason`), and
 /// returns the counter change.
 pub async fn settle_queued(
@@ -167,7 +146,7 @@ pub async fn settle_queued(
 ) -> Result<Counts, StoreError> {
     let mut moved = 0;
     for chunk in customer_ids.chunks(sql::rows_per_statement(1)) {
-        let statement = numbered(
+        let statement = sql::numbered(
             tx.backend(),
             &format!(
                 "UPDATE communication_log SET status = ?, failure_reason = ?, failed_at = ? \
@@ -212,7 +191,7 @@ pub async fn mark_sent(
             sql::values(crate::Backend::Sqlite, chunk.len(), 2)
         );
         // The VALUES placeholders come after the two SET values; the status guard binds last.
-        let statement = numbered(tx.backend(), &statement);
+        let statement = sql::numbered(tx.backend(), &statement);
         let campaigns: Vec<String> = on_tx!(tx, c => {
             let mut q = sqlx::query_scalar(&statement).bind(MessageStatus::Sent.as_str()).bind(now);
             for (id, vendor_id) in chunk {
@@ -238,7 +217,7 @@ pub async fn fail_sending(
 ) -> Result<HashMap<String, Counts>, StoreError> {
     let mut by_campaign: HashMap<String, Counts> = HashMap::new();
     for chunk in ids.chunks(sql::rows_per_statement(1)) {
-        let statement = numbered(
+        let statement = sql::numbered(
             tx.backend(),
             &format!(
                 "UPDATE communication_log SET status = ?, failure_reason = ?, failed_at = ? \
@@ -372,7 +351,7 @@ async fn finish(
         } else {
             "failed_at = v.column4, failure_reason = v.column3"
         };
-        let statement = numbered(
+        let statement = sql::numbered(
             tx.backend(),
             &format!(
                 "UPDATE communication_log SET status = ?, {set}, \
@@ -454,15 +433,4 @@ pub async fn failures_by_reason(
         "SELECT COALESCE(failure_reason, 'unknown'), COUNT(*) AS n FROM communication_log \
          WHERE campaign_id = $1 AND status = $2 GROUP BY 1 ORDER BY n DESC, 1")
         .bind(campaign_id).bind(MessageStatus::Failed.as_str()).fetch_all(p).await)?)
-}
-
-/// Rows by status, counted from the log itself (for checks against the counters).
-pub async fn count_by_status(
-    db: &Db,
-    campaign_id: &str,
-) -> Result<HashMap<String, i64>, StoreError> {
-    let rows: Vec<(String, i64)> = on_read!(db, p => sqlx::query_as(
-        "SELECT status, COUNT(*) FROM communication_log WHERE campaign_id = $1 GROUP BY status")
-        .bind(campaign_id).fetch_all(p).await)?;
-    Ok(rows.into_iter().collect())
 }

@@ -45,6 +45,29 @@ pub fn list(backend: Backend, n: usize) -> String {
     out
 }
 
+/// A statement written with `?` placeholders, numbered `$1…` for PostgreSQL (SQLite takes them as
+/// they are), for statements that mix fixed values with generated lists. The text must hold no other
+/// `?`.
+pub fn numbered(backend: Backend, statement: &str) -> String {
+    match backend {
+        Backend::Sqlite => statement.to_owned(),
+        Backend::Postgres => {
+            let mut out = String::with_capacity(statement.len() + 64);
+            let mut n = 0;
+            for ch in statement.chars() {
+                if ch == '?' {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                } else {
+                    out.push(ch);
+                }
+            }
+            out
+        }
+    }
+}
+
 /// Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound values.
 pub fn rows_per_statement(cols: usize) -> usize {
     (8_000 / cols).max(1)
@@ -58,6 +81,11 @@ mod tests {
     fn placeholders() {
         assert_eq!(super::values(Postgres, 2, 3), "($1,$2,$3),($4,$5,$6)");
         assert_eq!(super::values(Sqlite, 2, 2), "(?,?),(?,?)");
+        assert_eq!(
+            super::numbered(Postgres, "a = ? AND b IN (?,?)"),
+            "a = $1 AND b IN ($2,$3)"
+        );
+        assert_eq!(super::numbered(Sqlite, "a = ?"), "a = ?");
         assert_eq!(super::list(Postgres, 3), "$1,$2,$3");
         assert_eq!(super::list(Sqlite, 2), "?,?");
     }

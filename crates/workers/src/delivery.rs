@@ -102,9 +102,7 @@ impl SendBatch {
         Ok(Self {
             db,
             client,
-            limiter: RateLimiter::direct(
-                Quota::per_second(rate).allow_burst(burst.max(rate.min(burst))),
-            ),
+            limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
             settings,
         })
     }
@@ -199,6 +197,10 @@ impl SendBatch {
             }
         };
         let now = now();
+        if let Outcome::Unauthorised(reason) = &outcome {
+            tracing::error!(%reason, "the vendor refused our credentials; the campaign fails");
+            campaigns::fail(&self.db, campaign_id, reason, now).await?;
+        }
         let mut tx = self.db.begin().await?;
         let changes = match outcome {
             Outcome::Accepted(accepted) => {
@@ -209,21 +211,10 @@ impl SendBatch {
                     .collect();
                 messages::mark_sent(&mut tx, &sent, now).await?
             }
-            Outcome::Refused(reason) => {
+            Outcome::Refused(reason) | Outcome::Unauthorised(reason) => {
                 let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
                 tracing::error!(%reason, "the vendor refused a batch");
                 messages::fail_sending(&mut tx, &ids, &reason, now).await?
-            }
-            Outcome::Unauthorised(reason) => {
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                tracing::error!(%reason, "the vendor refused our credentials; the campaign fails");
-                tx.commit().await?;
-                campaigns::fail(&self.db, campaign_id, &reason, now).await?;
-                let mut tx = self.db.begin().await?;
-                let changes = messages::fail_sending(&mut tx, &ids, &reason, now).await?;
-                add_all(&mut tx, changes, now).await?;
-                tx.commit().await?;
-                return Ok(());
             }
         };
         add_all(&mut tx, changes, now).await?;

@@ -76,15 +76,6 @@ impl Channel {
     }
 }
 
-impl MessageStatus {
-    pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            MessageStatus::Delivered | MessageStatus::Failed | MessageStatus::Cancelled
-        )
-    }
-}
-
 /// Where a campaign's audience comes from.
 #[derive(Debug, Clone)]
 pub enum Audience {

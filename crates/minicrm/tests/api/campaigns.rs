@@ -16,6 +16,7 @@ crate::on_every_backend!(
     receipts_need_a_fresh_signature_and_apply_once,
     a_rate_limit_storm_and_an_outage_still_complete,
     cancelling_mid_send_stops_further_sends,
+    a_vendor_refusing_our_credentials_fails_the_campaign,
 );
 
 /// `n` customers in Pune and Mumbai; every tenth has an invalid number, every 25th none.
@@ -286,8 +287,7 @@ async fn a_segment_in_use_cannot_be_deleted(backend: Backend) {
         &app,
         json!({"name": "x", "segment_id": sid, "channel": "sms", "message": "Hi", "send_at": later}),
     )
-    .await
-    .to_string();
+    .await;
     let response = app
         .client
         .delete(format!("{}/api/v1/segments/{sid}", app.address))
@@ -538,6 +538,32 @@ async fn cancelling_mid_send_stops_further_sends(backend: Backend) {
         reached,
         "{vendor}"
     );
+    app.stop().await;
+}
+
+async fn a_vendor_refusing_our_credentials_fails_the_campaign(backend: Backend) {
+    let app = spawn_app_with(&backend, |c| {
+        c.delivery.vendor_api_key = "not-our-key".into();
+        c.delivery.request_batch = 10;
+    })
+    .await;
+    ingest_customers(&app, "V", 40).await;
+    let campaign = create(
+        &app,
+        json!({"name": "Refused", "rules": everyone(), "channel": "sms", "message": "Hi"}),
+    )
+    .await;
+    let id = campaign["id"].as_str().unwrap();
+    let done = wait_until(&app, id, |c| {
+        c["status"] == "failed" && c["stats"]["queued"] == 0
+    })
+    .await;
+    assert!(done["failure"].as_str().unwrap().contains("401"), "{done}");
+    assert!(done["failed_at"].is_string());
+    assert_eq!(done["stats"]["failed"], 40, "{done}");
+    let rows = assert_settled(&app, &done, 40).await;
+    assert!(rows.iter().all(|r| r["vendor_message_id"].is_null()));
+    assert_eq!(vendor_stats(&app).await["accepted"], 0);
     app.stop().await;
 }
 
