@@ -120,22 +120,7 @@ impl DbQueue {
             .map(|msg| Envelope::from_json(msg.body.as_bytes()))
             .collect::<Result<Vec<_>, _>>()
             .context("the message is not an envelope")?;
-        for envelope in &envelopes {
-            handler.prepare(envelope).await?;
-        }
-        let mut tx = self.data.begin().await?;
-        for envelope in &envelopes {
-            if queue::mark_processed(&mut tx, &envelope.id, now()).await? {
-                handler.handle(&mut tx, envelope).await?;
-            } else {
-                tracing::info!(message_id = %envelope.id, "duplicate delivery; already applied");
-            }
-        }
-        tx.commit().await?;
-        for envelope in &envelopes {
-            handler.after_commit(envelope).await?;
-        }
-        Ok(())
+        crate::apply_together(&self.data, &envelopes, handler).await
     }
 
     async fn ack(&self, messages: &[queue::Claimed], lease: &str) -> anyhow::Result<()> {

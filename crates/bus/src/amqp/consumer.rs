@@ -5,15 +5,16 @@
 use super::Amqp;
 use crate::{backoff, Envelope, Handler};
 use anyhow::Context;
+use futures::stream::BoxStream;
 use futures::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{Channel, Connection};
-use minicrm_store::queue;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 impl Amqp {
     /// Handles one delivery: effects and the inbox row commit together, then the ack. A duplicate
@@ -37,24 +38,57 @@ impl Amqp {
         Ok(())
     }
 
+    /// Handles deliveries taken together: applied in one transaction and acked after its commit; if that
+    /// fails, one by one, so that a message that cannot be applied never holds back the others.
+    pub async fn process_group(
+        &self,
+        deliveries: Vec<Delivery>,
+        handler: &dyn Handler,
+    ) -> anyhow::Result<()> {
+        if deliveries.len() > 1 {
+            let span = tracing::info_span!("messages", count = deliveries.len());
+            match self.apply_all(&deliveries, handler).instrument(span).await {
+                Ok(()) => {
+                    for delivery in &deliveries {
+                        delivery.ack(BasicAckOptions::default()).await?;
+                    }
+                    return Ok(());
+                }
+                Err(error) => {
+                    tracing::warn!(error = %format!("{error:#}"), "a group of messages failed; applying them one by one")
+                }
+            }
+        }
+        for delivery in deliveries {
+            self.process(delivery, handler).await?;
+        }
+        Ok(())
+    }
+
     /// Applies a delivery (effects and inbox row in one commit) without settling it with the broker.
     pub async fn apply(&self, delivery: &Delivery, handler: &dyn Handler) -> anyhow::Result<()> {
-        let envelope =
-            Envelope::from_json(&delivery.data).context("the message is not an envelope")?;
-        let span = tracing::info_span!("message", message_id = %envelope.id, kind = %envelope.kind);
-        let _enter = span.enter();
-        handler.prepare(&envelope).await?;
-        let mut tx = self.db.begin().await?;
-        if !queue::mark_processed(&mut tx, &envelope.id, chrono::Utc::now().timestamp_millis())
-            .await?
-        {
-            tracing::info!("duplicate delivery; already applied");
-            tx.rollback().await?;
-            return handler.after_commit(&envelope).await;
+        self.apply_all(std::slice::from_ref(delivery), handler)
+            .await
+    }
+
+    /// Applies deliveries in one transaction, skipping those the inbox has seen, without settling them.
+    pub async fn apply_all(
+        &self,
+        deliveries: &[Delivery],
+        handler: &dyn Handler,
+    ) -> anyhow::Result<()> {
+        let envelopes = deliveries
+            .iter()
+            .map(|d| Envelope::from_json(&d.data))
+            .collect::<Result<Vec<_>, _>>()
+            .context("the message is not an envelope")?;
+        if let [one] = envelopes.as_slice() {
+            let span = tracing::info_span!("message", message_id = %one.id, kind = %one.kind);
+            return crate::apply_together(&self.db, &envelopes, handler)
+                .instrument(span)
+                .await;
         }
-        handler.handle(&mut tx, &envelope).await?;
-        tx.commit().await?;
-        handler.after_commit(&envelope).await
+        crate::apply_together(&self.db, &envelopes, handler).await
     }
 
     /// Opens a consumer on `queue` with its own connection (for tests that settle deliveries by hand).
@@ -88,8 +122,12 @@ impl Amqp {
             opened = self.open(&own) => opened?,
             _ = shutdown.cancelled() => return Ok(()),
         };
-        let concurrency = self.options.for_queue(queue).concurrency.max(1);
-        let prefetch = concurrency as u16;
+        // Up to `batch` deliveries are applied in one transaction, waiting up to `linger` for a group
+        // to fill; the prefetch holds the next groups while one is applied.
+        let tuning = self.options.for_queue(queue);
+        let concurrency = tuning.concurrency.max(1);
+        let batch = tuning.batch.max(1);
+        let prefetch = u16::try_from(concurrency * batch * 2).unwrap_or(u16::MAX);
         channel
             .basic_qos(prefetch, BasicQosOptions::default())
             .await?;
@@ -102,17 +140,28 @@ impl Amqp {
                 FieldTable::default(),
             )
             .await?;
-        tracing::info!(queue, "consuming from RabbitMQ");
+        tracing::info!(queue, batch, "consuming from RabbitMQ");
         let deliveries = consumer.take_until(shutdown.cancelled());
-        deliveries
-            .for_each_concurrent(concurrency, |delivery| async {
-                match delivery {
-                    Ok(d) => {
-                        if let Err(e) = self.process(d, handler.as_ref()).await {
-                            tracing::error!(queue, error = %format!("{e:#}"), "could not settle a delivery");
-                        }
+        let groups: BoxStream<'_, Vec<Result<Delivery, lapin::Error>>> = if tuning.linger.is_zero()
+        {
+            deliveries.ready_chunks(batch).boxed()
+        } else {
+            tokio_stream::StreamExt::chunks_timeout(deliveries, batch, tuning.linger).boxed()
+        };
+        groups
+            .for_each_concurrent(concurrency, |group| async {
+                let mut deliveries = Vec::with_capacity(group.len());
+                for delivery in group {
+                    match delivery {
+                        Ok(d) => deliveries.push(d),
+                        Err(e) => tracing::warn!(queue, error = %e, "the consumer stream failed"),
                     }
-                    Err(e) => tracing::warn!(queue, error = %e, "the consumer stream failed"),
+                }
+                if deliveries.is_empty() {
+                    return;
+                }
+                if let Err(e) = self.process_group(deliveries, handler.as_ref()).await {
+                    tracing::error!(queue, error = %format!("{e:#}"), "could not settle a delivery");
                 }
             })
             .await;
