@@ -52,7 +52,12 @@ impl Compiler {
             (Subject::Field(f @ (Field::BoughtSku | Field::BoughtCategory)), _) => {
                 self.bought(*f, c.operator, &c.operand)
             }
-            (subject, Kind::Text) => text(self.text_column(subject), c.operator, &c.operand),
+            (subject, Kind::Text) => text(
+                self.text_column(subject),
+                matches!(subject, Subject::Attribute(_)),
+                c.operator,
+                &c.operand,
+            ),
             (Subject::Field(f), Kind::Count | Kind::Money) => {
                 number(number_column(*f), c.operator, &c.operand)
             }
@@ -164,7 +169,12 @@ impl Compiler {
                     .equals((Customers::Table, Customers::Id)),
             )
             .and_where(Expr::col((o, Orders::Status)).eq("completed"))
-            .and_where(text(Expr::col((i, column)).into(), positive, operand))
+            .and_where(text(
+                Expr::col((i, column)).into(),
+                false,
+                positive,
+                operand,
+            ))
             .to_owned();
         let exists = Expr::exists(lines);
         match op {
@@ -193,6 +203,11 @@ fn holds_at_zero(op: Operator, operand: &Operand) -> bool {
     }
 }
 
+/// Whether testing `group` runs a sub-query over orders (a window or a purchase).
+pub(crate) fn has_subquery(group: &Group) -> bool {
+    group.rules.iter().any(|rule| cost(rule) >= 2)
+}
+
 /// How expensive a rule is to test per customer, so that a group tests cheap rules first and
 /// short-circuits before the costly ones: columns, then JSON attributes, then sub-queries.
 fn cost(rule: &Rule) -> u32 {
@@ -207,28 +222,41 @@ fn cost(rule: &Rule) -> u32 {
     }
 }
 
-/// A text comparison on `LOWER(column)`; the operand is already lower-cased.
-fn text(column: SimpleExpr, op: Operator, operand: &Operand) -> SimpleExpr {
+/// A text comparison on `LOWER(column)`; the operand is already lower-cased. A missing value fails a
+/// positive test and passes a negative one. A `computed` column (a JSON attribute) is tested under
+/// `COALESCE(test, FALSE)`, so that it is extracted once per row rather than twice.
+fn text(column: SimpleExpr, computed: bool, op: Operator, operand: &Operand) -> SimpleExpr {
     let lower = || Expr::expr(Func::lower(column.clone()));
-    let missing = || Expr::expr(column.clone()).is_null();
-    let present = |test: SimpleExpr| Expr::expr(column.clone()).is_not_null().and(test);
     let like = |pattern: String| lower().like(LikeExpr::new(pattern).escape('\\'));
-    match (op, operand) {
-        (Operator::IsNull, _) => missing(),
-        (Operator::IsNotNull, _) => Expr::expr(column.clone()).is_not_null(),
-        (Operator::Eq, Operand::Text(v)) => present(lower().eq(v.as_str())),
-        (Operator::Ne, Operand::Text(v)) => missing().or(lower().ne(v.as_str())),
-        (Operator::Contains, Operand::Text(v)) => present(like(format!("%{}%", escape_like(v)))),
-        (Operator::NotContains, Operand::Text(v)) => {
-            missing().or(like(format!("%{}%", escape_like(v))).not())
+    let (test, negative) = match (op, operand) {
+        (Operator::IsNull, _) => return Expr::expr(column).is_null(),
+        (Operator::IsNotNull, _) => return Expr::expr(column).is_not_null(),
+        (Operator::Eq | Operator::Ne, Operand::Text(v)) => {
+            (lower().eq(v.as_str()), op == Operator::Ne)
         }
-        (Operator::BeginsWith, Operand::Text(v)) => present(like(format!("{}%", escape_like(v)))),
-        (Operator::EndsWith, Operand::Text(v)) => present(like(format!("%{}", escape_like(v)))),
-        (Operator::In, Operand::Texts(vs)) => present(lower().is_in(vs.iter().map(String::as_str))),
-        (Operator::NotIn, Operand::Texts(vs)) => {
-            missing().or(lower().is_not_in(vs.iter().map(String::as_str)))
-        }
+        (Operator::Contains | Operator::NotContains, Operand::Text(v)) => (
+            like(format!("%{}%", escape_like(v))),
+            op == Operator::NotContains,
+        ),
+        (Operator::BeginsWith, Operand::Text(v)) => (like(format!("{}%", escape_like(v))), false),
+        (Operator::EndsWith, Operand::Text(v)) => (like(format!("%{}", escape_like(v))), false),
+        (Operator::In | Operator::NotIn, Operand::Texts(vs)) => (
+            lower().is_in(vs.iter().map(String::as_str)),
+            op == Operator::NotIn,
+        ),
         _ => unreachable!("the parser pairs text operators with text operands"),
+    };
+    match (computed, negative) {
+        (true, _) => {
+            let held: SimpleExpr = Func::coalesce([test, Expr::val(false).into()]).into();
+            if negative {
+                held.not()
+            } else {
+                held
+            }
+        }
+        (false, false) => Expr::expr(column).is_not_null().and(test),
+        (false, true) => Expr::expr(column).is_null().or(test.not()),
     }
 }
 

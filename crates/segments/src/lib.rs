@@ -30,11 +30,20 @@ pub async fn count(db: &Db, rules: &Group, now: Timestamp) -> Result<i64, StoreE
     };
     Ok(match db {
         Db::Sqlite { read, .. } => {
-            let (sql, values) =
-                query(minicrm_store::Backend::Sqlite).build_sqlx(SqliteQueryBuilder);
-            sqlx::query_scalar_with(&sql, values)
-                .fetch_one(read)
-                .await?
+            let parts = scan_parts(read, rules).await?;
+            let counts = parts.into_iter().map(|range| {
+                let mut q = query(minicrm_store::Backend::Sqlite);
+                if let Some((first, last)) = range {
+                    q.and_where(Expr::col(Customers::Id).between(first, last));
+                }
+                let (sql, values) = q.build_sqlx(SqliteQueryBuilder);
+                async move {
+                    sqlx::query_scalar_with::<_, i64, _>(&sql, values)
+                        .fetch_one(read)
+                        .await
+                }
+            });
+            futures::future::try_join_all(counts).await?.iter().sum()
         }
         Db::Postgres(pool) => {
             let (sql, values) =
@@ -44,6 +53,41 @@ pub async fn count(db: &Db, rules: &Group, now: Timestamp) -> Result<i64, StoreE
                 .await?
         }
     })
+}
+
+/// Customers from which a SQLite count is split across readers.
+const SPLIT_FROM: i64 = 200_000;
+
+/// SQLite runs a statement on one core, where PostgreSQL plans parallel scans itself: a count that
+/// scans a large customers table is split into id ranges counted at once on separate readers, one per
+/// core. Rules with sub-queries (order windows, bought) are not split, since each part would repeat the
+/// sub-query. `[None]`: one count over everything.
+async fn scan_parts(
+    read: &sqlx::SqlitePool,
+    rules: &Group,
+) -> Result<Vec<Option<(i64, i64)>>, StoreError> {
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4) as i64;
+    if cores < 2 || compile::has_subquery(rules) {
+        return Ok(vec![None]);
+    }
+    let (first, last): (Option<i64>, Option<i64>) =
+        // Two sub-queries: SQLite reads MIN or MAX alone off the primary key, but scans for both.
+        sqlx::query_as("SELECT (SELECT MIN(id) FROM customers), (SELECT MAX(id) FROM customers)")
+            .fetch_one(read)
+            .await?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(vec![None]);
+    };
+    let span = last - first + 1;
+    if span < SPLIT_FROM {
+        return Ok(vec![None]);
+    }
+    let step = (span + cores - 1) / cores;
+    Ok((0..cores)
+        .map(|i| Some((first + i * step, (first + (i + 1) * step - 1).min(last))))
+        .collect())
 }
 
 /// Up to `limit` matching customers, newest first.
