@@ -28,7 +28,8 @@ const AGGREGATE: &str = "UPDATE customers SET total_spend = a.s, order_count = a
           FROM orders GROUP BY customer_id) AS a WHERE customers.id = a.customer_id";
 
 pub async fn run(args: &IngestArgs, orders: &[data::Order]) -> anyhow::Result<Timing> {
-    let target = server::fresh_target(args.backend, &args.postgres_url, &args.amqp_url).await?;
+    let target =
+        server::fresh_target(args.backend, &args.postgres_url, Some(&args.amqp_url)).await?;
     let ids = prepare_customers(&target.database_url, args.customers).await?;
     match args.backend {
         BenchBackend::Sqlite => sqlite(&target.database_url, orders, &ids),

@@ -30,7 +30,8 @@ pub struct DeliveryArgs {
 }
 
 pub async fn run(args: &DeliveryArgs) -> anyhow::Result<()> {
-    let target = server::fresh_target(args.backend, &args.postgres_url, &args.amqp_url).await?;
+    let target =
+        server::fresh_target(args.backend, &args.postgres_url, Some(&args.amqp_url)).await?;
     let db = open_db(&DbOptions::new(&target.database_url)).await?;
     let now = Timestamp::now();
     let opts = SeedOptions {

@@ -51,7 +51,8 @@ pub async fn run(args: &IngestArgs) -> anyhow::Result<()> {
 
 /// A fresh database, migrated, with an ingest key.
 async fn prepare(args: &IngestArgs) -> anyhow::Result<(server::Target, Db, String)> {
-    let target = server::fresh_target(args.backend, &args.postgres_url, &args.amqp_url).await?;
+    let target =
+        server::fresh_target(args.backend, &args.postgres_url, Some(&args.amqp_url)).await?;
     let db = open_db(&DbOptions::new(&target.database_url)).await?;
     let now = chrono::Utc::now().timestamp_millis();
     let (_, key) = api_keys::create(&db, "bench", &[Scope::Ingest], now).await?;
@@ -60,7 +61,7 @@ async fn prepare(args: &IngestArgs) -> anyhow::Result<(server::Target, Db, Strin
 
 async fn one_run(args: &IngestArgs) -> anyhow::Result<RunResult> {
     let (target, db, key) = prepare(args).await?;
-    let server = server::start(&target, "serve").await?;
+    let mut server = server::start(&target, "serve").await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
@@ -76,7 +77,7 @@ async fn one_run(args: &IngestArgs) -> anyhow::Result<RunResult> {
         args.concurrency,
     )
     .await?;
-    wait_until_persisted(&db, args.customers.div_ceil(args.batch)).await?;
+    wait_until_persisted(&db, args.customers.div_ceil(args.batch), &mut server).await?;
     let customers_seconds = started.elapsed().as_secs_f64();
 
     let orders = data::orders(args.orders, args.customers, 42);
@@ -97,6 +98,7 @@ async fn one_run(args: &IngestArgs) -> anyhow::Result<RunResult> {
     wait_until_persisted(
         &db,
         args.customers.div_ceil(args.batch) + args.orders.div_ceil(args.batch),
+        &mut server,
     )
     .await?;
     let seconds = started.elapsed().as_secs_f64();
@@ -137,8 +139,8 @@ async fn drain(args: &IngestArgs, orders: &[data::Order]) -> anyhow::Result<(f64
         args.concurrency,
     )
     .await?;
-    let worker = server::start(&target, "worker").await?;
-    wait_until_persisted(&db, args.customers.div_ceil(args.batch)).await?;
+    let mut worker = server::start(&target, "worker").await?;
+    wait_until_persisted(&db, args.customers.div_ceil(args.batch), &mut worker).await?;
     worker.stop().await;
     let json: Vec<_> = orders.iter().map(data::order_json).collect();
     send_all(
@@ -152,10 +154,11 @@ async fn drain(args: &IngestArgs, orders: &[data::Order]) -> anyhow::Result<(f64
     .await?;
     api.stop().await;
     let started = Instant::now();
-    let worker = server::start(&target, "worker").await?;
+    let mut worker = server::start(&target, "worker").await?;
     wait_until_persisted(
         &db,
         args.customers.div_ceil(args.batch) + args.orders.div_ceil(args.batch),
+        &mut worker,
     )
     .await?;
     let seconds = started.elapsed().as_secs_f64();
@@ -206,8 +209,13 @@ async fn post(client: &reqwest::Client, url: &str, key: &str, body: Vec<u8>) -> 
 
 /// Waits until `batches` ingestions are completed in the data database (an ingestion reaches it only
 /// when a consumer takes its message, so counting what is unfinished there would stop too early).
-async fn wait_until_persisted(db: &Db, batches: usize) -> anyhow::Result<()> {
+async fn wait_until_persisted(
+    db: &Db,
+    batches: usize,
+    server: &mut server::Server,
+) -> anyhow::Result<()> {
     while ingestions::completed(db).await? < batches as i64 {
+        server.ensure_running()?;
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Ok(())

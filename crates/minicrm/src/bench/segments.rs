@@ -91,7 +91,7 @@ fn hand_sql(case: &Case, db: &Db) -> (String, String) {
 }
 
 pub async fn run(args: &SegmentArgs) -> anyhow::Result<()> {
-    let target = server::fresh_target(args.backend, &args.postgres_url, "").await?;
+    let target = server::fresh_target(args.backend, &args.postgres_url, None).await?;
     let db = open_db(&DbOptions::new(&target.database_url)).await?;
     let now = Timestamp::now();
     let opts = SeedOptions {
@@ -109,11 +109,19 @@ pub async fn run(args: &SegmentArgs) -> anyhow::Result<()> {
     let api = server::start(&target, "api").await?;
     let client = reqwest::Client::new();
     for case in cases() {
-        let preview = time(args.runs, || preview(&client, &api.base, &key, &case.rules)).await?;
+        let (preview, audience) =
+            time(args.runs, || preview(&client, &api.base, &key, &case.rules)).await?;
         let (count, sample) = hand_sql(&case, &db);
-        let hand = time(args.runs, || hand_written(&db, &count, &sample, case.days)).await?;
+        let (hand, by_hand) =
+            time(args.runs, || hand_written(&db, &count, &sample, case.days)).await?;
+        // Relative windows move between the two (an order leaves the window): a hair's difference.
+        anyhow::ensure!(
+            (audience - by_hand).abs() <= audience / 1000,
+            "{}: the preview counts {audience}, the query by hand {by_hand}",
+            case.label
+        );
         println!(
-            "{}: preview p50 {:.1} ms, p95 {:.1} ms; by hand p50 {:.1} ms; ratio {:.2}x",
+            "{} ({audience} customers): preview p50 {:.1} ms, p95 {:.1} ms; by hand p50 {:.1} ms; ratio {:.2}x",
             case.label,
             preview.0,
             preview.1,
@@ -125,13 +133,13 @@ pub async fn run(args: &SegmentArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// p50 and p95 in milliseconds of `runs` timed calls after one warm-up.
-async fn time<F, Fut>(runs: usize, mut call: F) -> anyhow::Result<(f64, f64)>
+/// p50 and p95 in milliseconds of `runs` timed calls after one warm-up, with the warm-up's answer.
+async fn time<F, Fut>(runs: usize, mut call: F) -> anyhow::Result<((f64, f64), i64)>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<()>>,
+    Fut: std::future::Future<Output = anyhow::Result<i64>>,
 {
-    call().await?;
+    let answer = call().await?;
     let mut ms = Vec::with_capacity(runs);
     for _ in 0..runs.max(1) {
         let started = Instant::now();
@@ -140,7 +148,7 @@ where
     }
     ms.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-    Ok((at(0.5), at(0.95)))
+    Ok(((at(0.5), at(0.95)), answer))
 }
 
 async fn preview(
@@ -148,7 +156,7 @@ async fn preview(
     base: &str,
     key: &str,
     rules: &Value,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     let response = client
         .post(format!("{base}/api/v1/segments/preview"))
         .bearer_auth(key)
@@ -161,15 +169,23 @@ async fn preview(
         response.status(),
         response.text().await?
     );
-    Ok(())
+    let body: Value = response.json().await?;
+    body["count"]
+        .as_i64()
+        .ok_or_else(|| anyhow::anyhow!("the preview has no count: {body}"))
 }
 
 /// The count and the ten-customer sample, as a person would write them.
-async fn hand_written(db: &Db, count_sql: &str, sample_sql: &str, days: i64) -> anyhow::Result<()> {
+async fn hand_written(
+    db: &Db,
+    count_sql: &str,
+    sample_sql: &str,
+    days: i64,
+) -> anyhow::Result<i64> {
     let now = Timestamp::now().millis();
     let (since, year_ago) = (now - days * 86_400_000, now - 365 * 86_400_000);
     let uses_year = count_sql.contains("$2");
-    let _: i64 = on_read!(db, p => {
+    let count: i64 = on_read!(db, p => {
         let q = sqlx::query_scalar(count_sql).bind(since);
         if uses_year { q.bind(year_ago).fetch_one(p).await } else { q.fetch_one(p).await }
     })?;
@@ -177,5 +193,5 @@ async fn hand_written(db: &Db, count_sql: &str, sample_sql: &str, days: i64) -> 
         let q = sqlx::query(sample_sql).bind(since);
         if uses_year { q.bind(year_ago).fetch_all(p).await.map(|r| r.len()) } else { q.fetch_all(p).await.map(|r| r.len()) }
     })?;
-    Ok(())
+    Ok(count)
 }

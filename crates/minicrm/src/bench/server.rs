@@ -16,7 +16,7 @@ pub struct Target {
 pub async fn fresh_target(
     backend: BenchBackend,
     postgres_url: &str,
-    amqp_url: &str,
+    amqp_url: Option<&str>,
 ) -> anyhow::Result<Target> {
     match backend {
         BenchBackend::Sqlite => {
@@ -42,7 +42,7 @@ pub async fn fresh_target(
                 .map_or(postgres_url, |(b, _)| b);
             Ok(Target {
                 database_url: format!("{base}/{name}"),
-                amqp_url: Some(amqp_url.to_owned()),
+                amqp_url: amqp_url.map(str::to_owned),
                 _dir: None,
             })
         }
@@ -52,6 +52,12 @@ pub async fn fresh_target(
 pub struct Server {
     pub child: Child,
     pub base: String,
+}
+
+/// The secrets (receipts, vendor key) every server of this benchmark shares.
+fn shared_secret(which: usize) -> &'static str {
+    static SECRETS: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    &SECRETS.get_or_init(|| [0, 1].map(|_| minicrm_store::api_keys::random_secret()))[which]
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -78,6 +84,9 @@ pub async fn start_with(
         .arg(role)
         .env("DATABASE_URL", &target.database_url)
         .env("MINICRM_BIND", format!("127.0.0.1:{port}"))
+        // Processes of one benchmark in separate roles must share their secrets.
+        .env("MINICRM_RECEIPT_SECRET", shared_secret(0))
+        .env("MINICRM_VENDOR_API_KEY", shared_secret(1))
         // MINICRM_BENCH_LOG: the server's log filter during a benchmark (warn by default).
         .env(
             "MINICRM_LOG",
@@ -115,6 +124,14 @@ pub async fn start_with(
 }
 
 impl Server {
+    /// Fails when the process has exited (a benchmark waiting on it would wait forever).
+    pub fn ensure_running(&mut self) -> anyhow::Result<()> {
+        match self.child.try_wait()? {
+            Some(status) => anyhow::bail!("the server exited ({status}); its log is above"),
+            None => Ok(()),
+        }
+    }
+
     /// The child's peak resident memory so far (VmHWM), in MiB.
     pub fn peak_rss_mib(&self) -> Option<f64> {
         let pid = self.child.id()?;
