@@ -69,7 +69,7 @@ impl fmt::Display for SeedReport {
 /// data is never what anyone wants.
 ///
 /// It loads in bulk: the plain indexes of the seeded tables are dropped first and built again at the
-/// end (also when writing fails), which halves a large seed. Each chunk commits on its own, so a
+/// end (also when writing fails), which halves a large seed; then the planner's statistics are taken. Each chunk commits on its own, so a
 /// run that dies half-way (killed, or the machine stops) leaves the chunks before it and no plain
 /// indexes on those tables: seed again into a fresh database rather than using that one.
 #[tracing::instrument(skip_all, fields(customers = opts.customers, orders = opts.orders, seed = opts.seed), err)]
@@ -85,6 +85,7 @@ pub async fn run(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     }
     let mut report = written?;
     rebuilt?;
+    store::refresh_statistics(db).await?;
     report.elapsed = started.elapsed();
     Ok(report)
 }

@@ -40,8 +40,10 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // Custom plans always: the statements bind lists of ids and statuses whose best plan
             // depends on the values (a generic plan of the log's claim scanned the whole table).
+            // No JIT: compiling costs ~25 ms a statement and pays off only for long analytical
+            // queries (a 90-day-window preview on 5M orders ran in 540 ms without it, 700 with).
             let connect = sqlx::postgres::PgConnectOptions::from_str(url)?
-                .options([("plan_cache_mode", "force_custom_plan")]);
+                .options([("plan_cache_mode", "force_custom_plan"), ("jit", "off")]);
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(10))

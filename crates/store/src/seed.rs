@@ -6,7 +6,7 @@
 
 mod indexes;
 
-pub use indexes::{create_indexes, drop_secondary_indexes, DroppedIndexes};
+pub use indexes::{create_indexes, drop_secondary_indexes, refresh_statistics, DroppedIndexes};
 
 use crate::{on_tx, sql, StoreError, Tx};
 use minicrm_domain::{LineItem, Money, OrderStatus};

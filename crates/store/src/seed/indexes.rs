@@ -48,6 +48,19 @@ pub async fn drop_secondary_indexes(tx: &mut Tx) -> Result<DroppedIndexes, Store
     Ok(DroppedIndexes(indexes))
 }
 
+/// After a bulk load, PostgreSQL's planner has no statistics and its visibility map is empty until
+/// autovacuum comes round (never, where it is off): `VACUUM (ANALYZE)` gives the planner real row
+/// counts and makes index-only scans possible. SQLite's planner picks the intended indexes without
+/// statistics, so it is left as it is.
+pub async fn refresh_statistics(db: &crate::Db) -> Result<(), StoreError> {
+    if let crate::Db::Postgres(pool) = db {
+        sqlx::query("VACUUM (ANALYZE) customers, orders, order_items")
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Builds the indexes again, in the caller's transaction.
 pub async fn create_indexes(tx: &mut Tx, indexes: &DroppedIndexes) -> Result<(), StoreError> {
     for (_, definition) in &indexes.0 {
