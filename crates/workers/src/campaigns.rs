@@ -322,6 +322,9 @@ pub(crate) async fn add_all(
     changes: HashMap<String, Counts>,
     now: i64,
 ) -> anyhow::Result<()> {
+    // In one order, so that two transactions that touch the same campaigns cannot deadlock.
+    let mut changes: Vec<_> = changes.into_iter().collect();
+    changes.sort_by(|a, b| a.0.cmp(&b.0));
     for (campaign, counts) in changes {
         campaigns::add_counts(tx, &campaign, counts, now).await?;
     }

@@ -275,32 +275,41 @@ pub struct ApplyReceipts;
 
 #[async_trait]
 impl Handler for ApplyReceipts {
-    #[tracing::instrument(name = "apply_receipts", skip_all, fields(receipts))]
     async fn handle(&self, tx: &mut Tx, envelope: &Envelope) -> anyhow::Result<()> {
-        let receipts: Vec<Receipt> = envelope.payload().context("bad delivery.receipts")?;
-        tracing::Span::current().record("receipts", receipts.len());
-        let updates: Vec<ReceiptUpdate> = receipts
-            .into_iter()
-            .filter_map(|r| {
-                let Some(log_id) = log_id_of(&r.reference) else {
-                    tracing::warn!(reference = %r.reference, "a receipt for no message of ours");
-                    return None;
-                };
-                let at = Timestamp::parse(&r.occurred_at)
-                    .map(|t| t.millis())
-                    .unwrap_or_else(|_| now());
-                Some(ReceiptUpdate {
-                    log_id,
-                    vendor_message_id: r.message_id,
-                    delivered: r.status == ReceiptStatus::Delivered,
-                    reason: r.reason.map(|reason| reason.as_str().to_owned()),
-                    at,
-                })
-            })
-            .collect();
+        self.handle_all(tx, &[envelope]).await
+    }
+
+    /// Every callback of the group in one pass: the rows locked in id order, then each campaign's
+    /// counters once, last.
+    #[tracing::instrument(name = "apply_receipts", skip_all, fields(callbacks = envelopes.len(), receipts))]
+    async fn handle_all(&self, tx: &mut Tx, envelopes: &[&Envelope]) -> anyhow::Result<()> {
+        let mut updates = Vec::new();
+        for envelope in envelopes {
+            let receipts: Vec<Receipt> = envelope.payload().context("bad delivery.receipts")?;
+            updates.extend(receipts.into_iter().filter_map(receipt_update));
+        }
+        tracing::Span::current().record("receipts", updates.len());
         let changes = messages::apply_receipts(tx, &updates).await?;
         add_all(tx, changes, now()).await
     }
+}
+
+/// A vendor receipt as a row change; `None` for a reference that is not one of ours.
+fn receipt_update(r: Receipt) -> Option<ReceiptUpdate> {
+    let Some(log_id) = log_id_of(&r.reference) else {
+        tracing::warn!(reference = %r.reference, "a receipt for no message of ours");
+        return None;
+    };
+    let at = Timestamp::parse(&r.occurred_at)
+        .map(|t| t.millis())
+        .unwrap_or_else(|_| now());
+    Some(ReceiptUpdate {
+        log_id,
+        vendor_message_id: r.message_id,
+        delivered: r.status == ReceiptStatus::Delivered,
+        reason: r.reason.map(|reason| reason.as_str().to_owned()),
+        at,
+    })
 }
 
 /// Hands out again the rows whose sender stopped while they were `sending`.

@@ -126,7 +126,10 @@ impl Amqp {
         // to fill; the prefetch holds the next groups while one is applied.
         let tuning = self.options.for_queue(queue);
         let concurrency = tuning.concurrency.max(1);
-        let batch = tuning.batch.max(1);
+        let batch = match self.options.tuning.contains_key(queue) {
+            true => tuning.batch.max(1),
+            false => 1,
+        };
         let prefetch = u16::try_from(concurrency * batch * 2).unwrap_or(u16::MAX);
         channel
             .basic_qos(prefetch, BasicQosOptions::default())

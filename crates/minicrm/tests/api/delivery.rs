@@ -148,9 +148,9 @@ async fn a_consumer_stopped_between_write_and_ack_loses_and_duplicates_nothing(b
     api.stop().await;
 }
 
-/// A message that cannot be applied is retried, then dead-lettered; taken in one group with good ones
-/// (the worker starts on a full queue), it fails the group, which is then applied one by one, so the
-/// good ones still land.
+/// A message that cannot be applied is retried, then dead-lettered. On the database queue it is taken
+/// in one group with good ones (the worker starts on a full queue) and fails the group, which is then
+/// applied one by one, so the good ones still land.
 async fn a_message_that_keeps_failing_is_dead_lettered(backend: Backend) {
     let (mut config, dir) = test_config(&backend).await;
     config.consumer.max_attempts = 2;
