@@ -46,8 +46,7 @@ impl Amqp {
         handler: &dyn Handler,
     ) -> anyhow::Result<()> {
         if deliveries.len() > 1 {
-            let span = tracing::info_span!("messages", count = deliveries.len());
-            match self.apply_all(&deliveries, handler).instrument(span).await {
+            match self.apply_all(&deliveries, handler).await {
                 Ok(()) => {
                     for delivery in &deliveries {
                         delivery.ack(BasicAckOptions::default()).await?;
@@ -82,13 +81,13 @@ impl Amqp {
             .map(|d| Envelope::from_json(&d.data))
             .collect::<Result<Vec<_>, _>>()
             .context("the message is not an envelope")?;
-        if let [one] = envelopes.as_slice() {
-            let span = tracing::info_span!("message", message_id = %one.id, kind = %one.kind);
-            return crate::apply_together(&self.db, &envelopes, handler)
-                .instrument(span)
-                .await;
-        }
-        crate::apply_together(&self.db, &envelopes, handler).await
+        let span = match envelopes.as_slice() {
+            [one] => tracing::info_span!("message", message_id = %one.id, kind = %one.kind),
+            many => tracing::info_span!("messages", count = many.len()),
+        };
+        crate::apply_together(&self.db, &envelopes, handler)
+            .instrument(span)
+            .await
     }
 
     /// Opens a consumer on `queue` with its own connection (for tests that settle deliveries by hand).

@@ -3,10 +3,8 @@
 //! resident memory of the server.
 
 use super::{server, BenchBackend};
-use crate::app::open_db;
-use crate::seed::{self, SeedOptions};
-use minicrm_domain::{Scope, Timestamp};
-use minicrm_store::{api_keys, DbOptions};
+use minicrm_domain::Scope;
+use minicrm_store::api_keys;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -30,21 +28,17 @@ pub struct DeliveryArgs {
 }
 
 pub async fn run(args: &DeliveryArgs) -> anyhow::Result<()> {
-    let target =
-        server::fresh_target(args.backend, &args.postgres_url, Some(&args.amqp_url)).await?;
-    let db = open_db(&DbOptions::new(&target.database_url)).await?;
-    let now = Timestamp::now();
-    let opts = SeedOptions {
-        customers: args.customers,
-        orders: args.customers,
-        seed: 42,
-        now_ms: now.millis(),
-    };
-    println!(
-        "bench delivery: backend {:?}; latency {} ms; {}",
+    let (target, db, now, seeded) = server::seeded_target(
         args.backend,
-        args.latency_ms,
-        seed::run(&db, &opts).await?
+        &args.postgres_url,
+        Some(&args.amqp_url),
+        args.customers,
+        args.customers,
+    )
+    .await?;
+    println!(
+        "bench delivery: backend {:?}; latency {} ms; {seeded}",
+        args.backend, args.latency_ms,
     );
     let (_, key) = api_keys::create(&db, "bench", &[Scope::Admin], now.millis()).await?;
     db.close().await;

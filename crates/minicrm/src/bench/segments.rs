@@ -3,10 +3,8 @@
 //! over HTTP, against the same count and sample written by hand in SQL on the same database.
 
 use super::{server, BenchBackend};
-use crate::app::open_db;
-use crate::seed::{self, SeedOptions};
 use minicrm_domain::{Scope, Timestamp};
-use minicrm_store::{api_keys, on_read, Db, DbOptions};
+use minicrm_store::{api_keys, on_read, Db};
 use serde_json::{json, Value};
 use std::time::Instant;
 
@@ -91,20 +89,15 @@ fn hand_sql(case: &Case, db: &Db) -> (String, String) {
 }
 
 pub async fn run(args: &SegmentArgs) -> anyhow::Result<()> {
-    let target = server::fresh_target(args.backend, &args.postgres_url, None).await?;
-    let db = open_db(&DbOptions::new(&target.database_url)).await?;
-    let now = Timestamp::now();
-    let opts = SeedOptions {
-        customers: args.customers,
-        orders: args.orders,
-        seed: 42,
-        now_ms: now.millis(),
-    };
-    println!(
-        "bench segments: backend {:?}; {}",
+    let (target, db, now, seeded) = server::seeded_target(
         args.backend,
-        seed::run(&db, &opts).await?
-    );
+        &args.postgres_url,
+        None,
+        args.customers,
+        args.orders,
+    )
+    .await?;
+    println!("bench segments: backend {:?}; {seeded}", args.backend);
     let (_, key) = api_keys::create(&db, "bench", &[Scope::Read], now.millis()).await?;
     let api = server::start(&target, "api").await?;
     let client = reqwest::Client::new();

@@ -1,7 +1,11 @@
 //! The system under test: `minicrm serve` as a child process on a fresh database, and a client for it.
 
 use super::BenchBackend;
+use crate::app::open_db;
+use crate::seed::{self, SeedOptions, SeedReport};
 use anyhow::Context;
+use minicrm_domain::Timestamp;
+use minicrm_store::{Db, DbOptions};
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::process::{Child, Command};
@@ -47,6 +51,27 @@ pub async fn fresh_target(
             })
         }
     }
+}
+
+/// A fresh target seeded by `minicrm seed` (seed 42, "now" as the data's present), opened.
+pub async fn seeded_target(
+    backend: BenchBackend,
+    postgres_url: &str,
+    amqp_url: Option<&str>,
+    customers: u64,
+    orders: u64,
+) -> anyhow::Result<(Target, Db, Timestamp, SeedReport)> {
+    let target = fresh_target(backend, postgres_url, amqp_url).await?;
+    let db = open_db(&DbOptions::new(&target.database_url)).await?;
+    let now = Timestamp::now();
+    let opts = SeedOptions {
+        customers,
+        orders,
+        seed: 42,
+        now_ms: now.millis(),
+    };
+    let report = seed::run(&db, &opts).await?;
+    Ok((target, db, now, report))
 }
 
 pub struct Server {
