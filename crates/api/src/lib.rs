@@ -1,15 +1,17 @@
-//! minicrm's HTTP API: one module per resource, errors as `application/problem+json`, and API-key
-//! authentication on every route except the health checks.
+//! minicrm's HTTP API: one module per resource, errors as `application/problem+json`, and on every
+//! route except the public ones (`auth::PUBLIC_ROUTES`) a session or an API key.
 #![forbid(unsafe_code)]
 
-mod auth;
+pub mod auth;
 mod body;
+mod headers;
 mod output;
 mod problem;
 mod routes;
 
-pub use auth::Caller;
+pub use auth::{AuthSettings, Caller};
 pub use problem::ApiError;
+pub use routes::openapi;
 
 use axum::Router;
 use minicrm_bus::Bus;
@@ -23,7 +25,7 @@ pub struct AppState {
     pub db: Db,
     pub bus: Arc<dyn Bus>,
     pub settings: Arc<ApiSettings>,
-    pub key_usage: Arc<auth::UsageThrottle>,
+    pub auth: Arc<auth::Auth>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +38,8 @@ pub struct ApiSettings {
     pub receipt_secret: String,
     /// How old a receipt's signature may be.
     pub receipt_max_age: std::time::Duration,
+    /// How people sign in.
+    pub auth: AuthSettings,
 }
 
 impl Default for ApiSettings {
@@ -45,6 +49,7 @@ impl Default for ApiSettings {
             max_body_bytes: 32 * 1024 * 1024,
             receipt_secret: String::new(),
             receipt_max_age: std::time::Duration::from_secs(300),
+            auth: AuthSettings::default(),
         }
     }
 }
@@ -54,13 +59,18 @@ impl AppState {
         Self {
             db,
             bus,
+            auth: Arc::new(auth::Auth::new(&settings.auth)),
             settings: Arc::new(settings),
-            key_usage: Default::default(),
         }
     }
 }
 
 /// The whole HTTP surface, ready to serve.
 pub fn router(state: AppState) -> Router {
-    routes::router().with_state(state)
+    let secure = state.settings.auth.secure();
+    routes::router()
+        .layer(axum::middleware::from_fn(move |request, next| {
+            headers::security(secure, request, next)
+        }))
+        .with_state(state)
 }

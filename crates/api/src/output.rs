@@ -23,8 +23,14 @@ impl Serialize for Amount {
     }
 }
 
-fn time(ms: i64) -> String {
+/// A stored time (milliseconds since the epoch) as RFC 3339 UTC.
+pub fn iso(ms: i64) -> String {
     Timestamp::from_millis(ms).to_rfc3339()
+}
+
+/// An optional stored time as RFC 3339 UTC, or null.
+pub fn iso_opt(ms: Option<i64>) -> Option<String> {
+    ms.map(iso)
 }
 
 #[derive(Serialize)]
@@ -57,16 +63,16 @@ impl CustomerOut {
             phone: c.phone,
             city: c.city,
             attributes: c.attributes.0,
-            created_at: time(c.created_at),
-            updated_at: time(c.updated_at),
+            created_at: iso(c.created_at),
+            updated_at: iso(c.updated_at),
             total_spend: Amount {
                 minor: c.total_spend,
                 exponent,
             },
             order_count: c.order_count,
             avg_order_value: avg,
-            first_order_at: c.first_order_at.map(time),
-            last_order_at: c.last_order_at.map(time),
+            first_order_at: c.first_order_at.map(iso),
+            last_order_at: c.last_order_at.map(iso),
         }
     }
 }
@@ -116,7 +122,7 @@ impl OrderOut {
             },
             currency: o.currency,
             status: o.status,
-            ordered_at: time(o.ordered_at),
+            ordered_at: iso(o.ordered_at),
             items,
         }
     }

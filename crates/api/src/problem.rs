@@ -23,13 +23,18 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
-    #[error("a valid API key is required: send 'Authorization: Bearer <key>'")]
+    #[error("sign in, or send a valid API key as 'Authorization: Bearer <key>'")]
     Unauthorized,
+    /// A cookie-authenticated unsafe request without the session's CSRF token.
+    #[error("send the session's CSRF token (from GET /api/v1/me) in the X-CSRF-Token header")]
+    Csrf,
+    #[error("too many requests: try again in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     /// A vendor callback whose signature is missing, wrong or stale.
     #[error("the receipt signature is not valid: {0}")]
     BadSignature(String),
-    #[error("this API key lacks the '{0}' scope")]
-    Forbidden(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -93,6 +98,12 @@ impl ApiError {
             Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
             BadSignature(_) => (StatusCode::UNAUTHORIZED, "bad-signature", "Bad signature"),
             Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            Csrf => (StatusCode::FORBIDDEN, "csrf", "Missing or wrong CSRF token"),
+            TooManyRequests { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many requests",
+            ),
             NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             Unavailable(_) => (
@@ -156,6 +167,9 @@ impl IntoResponse for ApiError {
             }
             ApiError::Unavailable(_) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            ApiError::TooManyRequests { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
             _ => {}
         }

@@ -19,5 +19,5 @@ pub use ingest::{
     Batch, BatchError, FieldError, RecordKind,
 };
 pub use money::{Currency, Money};
-pub use scope::Scope;
+pub use scope::{Role, Scope};
 pub use time::Timestamp;

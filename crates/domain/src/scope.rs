@@ -1,4 +1,5 @@
-//! `Scope`: what an API key may do. `admin` implies every other scope.
+//! `Scope`: what a caller may do — an API key holds scopes, a person holds a `Role` that grants them.
+//! `admin` implies every other scope.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,17 +10,20 @@ pub enum Scope {
     Ingest,
     /// Read customers, orders, segments and campaigns.
     Read,
-    /// Everything, including managing API keys.
+    /// Create and change segments and campaigns; launch and cancel campaigns.
+    Write,
+    /// Everything, including managing API keys and users.
     Admin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::Ingest, Scope::Read, Scope::Admin];
+    pub const ALL: [Scope; 4] = [Scope::Ingest, Scope::Read, Scope::Write, Scope::Admin];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Ingest => "ingest",
             Scope::Read => "read",
+            Scope::Write => "write",
             Scope::Admin => "admin",
         }
     }
@@ -29,7 +33,7 @@ impl Scope {
         Self::ALL
             .into_iter()
             .find(|s| s.as_str() == t)
-            .ok_or_else(|| format!("'{text}' is not a scope (ingest, read, admin)"))
+            .ok_or_else(|| format!("'{text}' is not a scope (ingest, read, write, admin)"))
     }
 
     /// Parses a comma-separated list such as `ingest,read`; at least one scope.
@@ -42,7 +46,7 @@ impl Scope {
             }
         }
         if scopes.is_empty() {
-            return Err("at least one scope is needed (ingest, read, admin)".into());
+            return Err("at least one scope is needed (ingest, read, write, admin)".into());
         }
         Ok(scopes)
     }
@@ -50,6 +54,45 @@ impl Scope {
     /// Whether holding `granted` allows what `self` guards.
     pub fn allowed_by(self, granted: &[Scope]) -> bool {
         granted.contains(&self) || granted.contains(&Scope::Admin)
+    }
+}
+
+/// What a person may do: a viewer reads; a marketer also imports, builds segments and launches
+/// campaigns; an admin also manages API keys and users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Marketer,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Marketer, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Marketer => "marketer",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == t)
+            .ok_or_else(|| format!("'{text}' is not a role (admin, marketer, viewer)"))
+    }
+
+    /// The scopes the role grants.
+    pub fn scopes(self) -> &'static [Scope] {
+        match self {
+            Role::Admin => &[Scope::Admin],
+            Role::Marketer => &[Scope::Ingest, Scope::Read, Scope::Write],
+            Role::Viewer => &[Scope::Read],
+        }
     }
 }
 
@@ -75,5 +118,18 @@ mod tests {
         assert!(Scope::parse_list("root").is_err());
         assert!(Scope::Read.allowed_by(&[Scope::Admin]));
         assert!(!Scope::Read.allowed_by(&[Scope::Ingest]));
+    }
+
+    #[test]
+    fn roles_grant_scopes() {
+        assert_eq!(Role::parse(" Marketer").unwrap(), Role::Marketer);
+        assert!(Role::parse("owner").is_err());
+        assert!(Scope::Write.allowed_by(Role::Marketer.scopes()));
+        assert!(!Scope::Admin.allowed_by(Role::Marketer.scopes()));
+        assert!(!Scope::Write.allowed_by(Role::Viewer.scopes()));
+        assert!(!Scope::Ingest.allowed_by(Role::Viewer.scopes()));
+        assert!(Scope::ALL
+            .iter()
+            .all(|s| s.allowed_by(Role::Admin.scopes())));
     }
 }

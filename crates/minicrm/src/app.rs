@@ -111,6 +111,7 @@ impl AppConfig {
                 max_body_bytes: settings.max_body_bytes,
                 receipt_secret: receipt_secret.clone(),
                 receipt_max_age: Duration::from_secs(settings.receipt_max_age_secs),
+                auth: settings.auth()?,
             },
             consumer: settings.consumer(),
             ingest: settings.ingest(),
@@ -186,6 +187,15 @@ impl Application {
     /// Opens the database (migrating it), connects the bus and binds the listener, so that any
     /// misconfiguration fails here, before the process reports that it runs.
     pub async fn build(config: AppConfig) -> anyhow::Result<Self> {
+        if config.roles.api && config.api.auth.oidc.is_none() && !config.bind.ip().is_loopback() {
+            anyhow::bail!(
+                "with no sign-in provider configured, minicrm signs people in with one-time links and \
+                 listens on loopback only, but MINICRM_BIND is {}: bind to 127.0.0.1, or configure \
+                 OpenID Connect (MINICRM_OIDC_CLIENT_ID, MINICRM_OIDC_CLIENT_SECRET, \
+                 MINICRM_ALLOWED_EMAILS or MINICRM_ALLOWED_DOMAINS)",
+                config.bind
+            );
+        }
         let db = open_db(&config.db).await?;
         let bus: Arc<dyn Bus> = match &config.amqp {
             Some(amqp) => {
@@ -224,6 +234,7 @@ impl Application {
             .clone()
             .unwrap_or_else(|| format!("http://{api_address}"));
         let receipts = format!("{}/api/v1/receipts", public.trim_end_matches('/'));
+        config.api.auth.public_url = public.trim_end_matches('/').to_owned();
         config.delivery.callback_url = Some(receipts.clone());
         config.vendor.callback_url = Some(receipts);
         if config.delivery.vendor_url.is_empty() {
@@ -266,6 +277,13 @@ impl Application {
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let mut roles = tokio::task::JoinSet::new();
         if let Some(listener) = self.listener {
+            if self.config.api.auth.oidc.is_none() {
+                let link = login_link(&self.db, &self.config.api.auth).await?;
+                println!(
+                    "Sign in to minicrm (once, within {} minutes): {link}",
+                    self.config.api.auth.link_ttl.as_secs() / 60
+                );
+            }
             let state = AppState::new(self.db.clone(), self.bus.clone(), self.config.api.clone());
             roles.spawn(named("api", serve_http(listener, state, shutdown.clone())));
         }
@@ -359,10 +377,26 @@ async fn serve_http(
         }))
         .layer(TraceLayer::new_for_http());
     tracing::info!(address = %listener.local_addr()?, "minicrm API listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown.cancelled_owned())
+    .await?;
     Ok(())
+}
+
+/// A fresh one-time sign-in link for the local mode.
+pub async fn login_link(db: &Db, auth: &minicrm_api::AuthSettings) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        auth.oidc.is_none(),
+        "this minicrm signs people in through OpenID Connect: open {}/auth/login",
+        auth.public_url
+    );
+    let now = chrono::Utc::now().timestamp_millis();
+    let token =
+        minicrm_store::sessions::create_link(db, auth.link_ttl.as_millis() as i64, now).await?;
+    Ok(format!("{}/auth/link?token={token}", auth.public_url))
 }
 
 #[cfg(test)]

@@ -39,6 +39,9 @@ pub enum Command {
     Migrate,
     /// Fill the database with realistic, deterministic demo data.
     Seed(SeedArgs),
+    /// Print a fresh one-time sign-in link (the local mode, with no OpenID Connect configured).
+    #[command(name = "login-link")]
+    LoginLink,
     /// Manage API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
@@ -70,7 +73,7 @@ pub enum ApiKeyCommand {
         /// A name that says who uses the key.
         #[arg(long)]
         name: String,
-        /// Comma-separated scopes: ingest, read, admin (admin implies all).
+        /// Comma-separated scopes: ingest, read, write, admin (admin implies all).
         #[arg(long, default_value = "ingest,read")]
         scopes: String,
     },
@@ -249,6 +252,83 @@ pub struct Settings {
         global = true
     )]
     pub vendor_outages: String,
+    /// OpenID Connect client id (Google's by default). Unset: the local mode — the API listens on
+    /// loopback only and signs people in with one-time links (`minicrm login-link`).
+    #[arg(long, env = "MINICRM_OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// OpenID Connect client secret.
+    #[arg(
+        long,
+        env = "MINICRM_OIDC_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// The OpenID Connect issuer, found through discovery (ISSUER/.well-known/openid-configuration).
+    #[arg(
+        long,
+        env = "MINICRM_OIDC_ISSUER",
+        default_value = minicrm_api::auth::oidc::GOOGLE,
+        global = true
+    )]
+    pub oidc_issuer: String,
+    /// Comma-separated e-mail addresses that may sign in through OpenID Connect.
+    #[arg(
+        long,
+        env = "MINICRM_ALLOWED_EMAILS",
+        default_value = "",
+        global = true
+    )]
+    pub allowed_emails: String,
+    /// Comma-separated domains whose addresses may sign in (e.g. example.com).
+    #[arg(
+        long,
+        env = "MINICRM_ALLOWED_DOMAINS",
+        default_value = "",
+        global = true
+    )]
+    pub allowed_domains: String,
+    /// The role of someone signing in for the first time (admin, marketer, viewer); the very first
+    /// person to sign in through OpenID Connect becomes an admin.
+    #[arg(
+        long,
+        env = "MINICRM_DEFAULT_ROLE",
+        default_value = "viewer",
+        global = true
+    )]
+    pub default_role: String,
+    /// Minutes without a request after which a session ends.
+    #[arg(
+        long,
+        env = "MINICRM_SESSION_IDLE_MINUTES",
+        default_value_t = 720,
+        global = true
+    )]
+    pub session_idle_minutes: u64,
+    /// Hours after sign-in at which a session ends, however active.
+    #[arg(
+        long,
+        env = "MINICRM_SESSION_MAX_HOURS",
+        default_value_t = 168,
+        global = true
+    )]
+    pub session_max_hours: u64,
+    /// Sign-in attempts allowed per client address per minute.
+    #[arg(
+        long,
+        env = "MINICRM_SIGNIN_PER_MINUTE",
+        default_value_t = 30,
+        global = true
+    )]
+    pub signin_per_minute: u32,
+    /// Requests allowed per API key per second, in bursts of up to twice that; 0: no limit.
+    #[arg(
+        long,
+        env = "MINICRM_API_KEY_PER_SECOND",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub api_key_per_second: u32,
     /// Log filter, as in RUST_LOG (e.g. info, minicrm=debug).
     #[arg(long, env = "MINICRM_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -336,6 +416,51 @@ impl Settings {
             outages,
             ..Default::default()
         })
+    }
+
+    /// How people sign in. The public URL is completed at start when not configured.
+    pub fn auth(&self) -> anyhow::Result<minicrm_api::AuthSettings> {
+        let list = |text: &str| -> Vec<String> {
+            text.split(',')
+                .map(|p| p.trim().trim_start_matches('@').to_ascii_lowercase())
+                .filter(|p| !p.is_empty())
+                .collect()
+        };
+        let oidc = match &self.oidc_client_id {
+            Some(id) if !id.trim().is_empty() => Some(minicrm_api::auth::oidc::OidcSettings {
+                issuer: self.oidc_issuer.trim().trim_end_matches('/').to_owned(),
+                client_id: id.trim().to_owned(),
+                client_secret: self
+                    .oidc_client_secret
+                    .clone()
+                    .filter(|s| !s.trim().is_empty()),
+            }),
+            _ => None,
+        };
+        let settings = minicrm_api::AuthSettings {
+            oidc,
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.bind)),
+            allowed_emails: list(&self.allowed_emails),
+            allowed_domains: list(&self.allowed_domains),
+            default_role: minicrm_domain::Role::parse(&self.default_role)
+                .map_err(|e| anyhow::anyhow!("MINICRM_DEFAULT_ROLE: {e}"))?,
+            session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
+            session_lifetime: Duration::from_secs(self.session_max_hours.max(1) * 3600),
+            signin_per_minute: self.signin_per_minute,
+            api_key_per_second: self.api_key_per_second,
+            ..Default::default()
+        };
+        if settings.oidc.is_some() {
+            anyhow::ensure!(
+                !settings.allowed_emails.is_empty() || !settings.allowed_domains.is_empty(),
+                "MINICRM_OIDC_CLIENT_ID is set but no one may sign in: set MINICRM_ALLOWED_EMAILS or \
+                 MINICRM_ALLOWED_DOMAINS"
+            );
+        }
+        Ok(settings)
     }
 
     pub fn ingest(&self) -> IngestSettings {

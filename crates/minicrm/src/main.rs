@@ -64,13 +64,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::LoginLink => {
+            let auth = settings.auth()?;
+            let db = open_db(&db_options).await?;
+            let link = minicrm::app::login_link(&db, &auth).await;
+            db.close().await;
+            let link = link?;
+            println!(
+                "Sign in to minicrm (once, within {} minutes):",
+                auth.link_ttl.as_secs() / 60
+            );
+            println!("{link}");
+            Ok(())
+        }
         Command::ApiKey(ApiKeyCommand::Create { name, scopes }) => {
             let scopes =
                 Scope::parse_list(&scopes).map_err(|e| anyhow::anyhow!("--scopes: {e}"))?;
             let db = open_db(&db_options).await?;
-            let (key, secret) =
-                api_keys::create(&db, &name, &scopes, chrono::Utc::now().timestamp_millis())
-                    .await?;
+            let (key, secret) = api_keys::create(
+                &db,
+                &name,
+                &scopes,
+                "command line",
+                chrono::Utc::now().timestamp_millis(),
+            )
+            .await?;
             println!(
                 "created API key '{}' (id {}) with scopes {}",
                 key.name,

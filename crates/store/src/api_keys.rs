@@ -1,10 +1,9 @@
 //! API keys for machines: `mcrm_<prefix>_<secret>`. Only a SHA-256 of the whole key is stored (keys are
 //! 190 random bits, so a slow hash buys nothing); the prefix finds the row.
 
+use crate::secret::{constant_time_eq, hash, random};
 use crate::{on_read, on_tx, Db, StoreError};
 use minicrm_domain::{scope, Scope};
-use rand::{distributions::Alphanumeric, Rng};
-use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone)]
 pub struct ApiKey {
@@ -12,6 +11,8 @@ pub struct ApiKey {
     pub name: String,
     pub prefix: String,
     pub scopes: Vec<Scope>,
+    /// Who made it: `user:<email>`, `cli`, …
+    pub created_by: Option<String>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
@@ -24,6 +25,7 @@ struct Row {
     prefix: String,
     secret_hash: String,
     scopes: String,
+    created_by: Option<String>,
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
@@ -36,6 +38,7 @@ impl Row {
             name: self.name,
             prefix: self.prefix,
             scopes: Scope::parse_list(&self.scopes).unwrap_or_default(),
+            created_by: self.created_by,
             created_at: self.created_at,
             last_used_at: self.last_used_at,
             revoked_at: self.revoked_at,
@@ -43,23 +46,12 @@ impl Row {
     }
 }
 
-const COLUMNS: &str = "id, name, prefix, secret_hash, scopes, created_at, last_used_at, revoked_at";
+const COLUMNS: &str =
+    "id, name, prefix, secret_hash, scopes, created_by, created_at, last_used_at, revoked_at";
 
 /// A fresh 32-character secret (for deployments that make their own).
 pub fn random_secret() -> String {
     random(32)
-}
-
-fn random(n: usize) -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(n)
-        .map(char::from)
-        .collect()
-}
-
-fn hash(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
 }
 
 /// Creates a key and returns it with its secret, which is never shown again.
@@ -67,6 +59,7 @@ pub async fn create(
     db: &Db,
     name: &str,
     scopes: &[Scope],
+    created_by: &str,
     now: i64,
 ) -> Result<(ApiKey, String), StoreError> {
     let prefix = random(10);
@@ -74,8 +67,8 @@ pub async fn create(
     let id = uuid::Uuid::now_v7().to_string();
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO api_keys (id, name, prefix, secret_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&id).bind(name).bind(&prefix).bind(hash(&secret)).bind(scope::join(scopes)).bind(now)
+        "INSERT INTO api_keys (id, name, prefix, secret_hash, scopes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(&id).bind(name).bind(&prefix).bind(hash(&secret)).bind(scope::join(scopes)).bind(created_by).bind(now)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     tx.commit().await?;
     let key = ApiKey {
@@ -83,6 +76,7 @@ pub async fn create(
         name: name.into(),
         prefix,
         scopes: scopes.to_vec(),
+        created_by: Some(created_by.to_owned()),
         created_at: now,
         last_used_at: None,
         revoked_at: None,
@@ -105,10 +99,6 @@ pub async fn verify(db: &Db, presented: &str) -> Result<Option<ApiKey>, StoreErr
     Ok(row
         .filter(|r| constant_time_eq(r.secret_hash.as_bytes(), hash(presented).as_bytes()))
         .map(Row::into_key))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), StoreError> {

@@ -14,9 +14,12 @@ pub mod ingestions;
 pub mod messages;
 pub mod orders;
 pub mod parked;
+pub mod people;
 pub mod queue;
+pub mod secret;
 pub mod seed;
 pub mod segments;
+pub mod sessions;
 mod sql;
 
 pub use connect::{Backend, DbOptions};

@@ -6,13 +6,12 @@
 
 use super::{page_limit, ApiQuery};
 use crate::body::JsonBody;
-use crate::output::{cursor_param, encode_cursor, trim_page, Page};
+use crate::output::{cursor_param, encode_cursor, iso as time, trim_page, Page};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use minicrm_bus::{queues, Envelope};
 use minicrm_domain::campaign::{Audience, CampaignStatus, MessageStatus, NewCampaign, Problem};
 use minicrm_domain::{Scope, Timestamp};
@@ -21,19 +20,20 @@ use minicrm_store::messages::{self, MessageRow};
 use minicrm_store::{segments, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/campaigns", get(list).post(create))
-        .route("/campaigns/{id}", get(read))
-        .route("/campaigns/{id}/cancel", post(cancel))
-        .route("/campaigns/{id}/messages", get(log))
-        .route("/campaigns/variables", get(variables))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read))
+        .routes(routes!(cancel))
+        .routes(routes!(log))
+        .routes(routes!(variables))
 }
 
 /// The routes that need no session or key: vendor receipts carry their own signature.
-pub fn public_router() -> Router<AppState> {
-    Router::new().route("/receipts", post(receipts))
+pub fn public_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(receipts))
 }
 
 #[derive(Serialize)]
@@ -80,10 +80,6 @@ struct ReasonCount {
     count: i64,
 }
 
-fn time(ms: i64) -> String {
-    Timestamp::from_millis(ms).to_rfc3339()
-}
-
 impl From<CampaignRow> for CampaignOut {
     fn from(c: CampaignRow) -> Self {
         let finished = c.delivered + c.failed;
@@ -128,12 +124,13 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
     }
 }
 
+#[utoipa::path(post, path = "/campaigns", tag = "campaigns")]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    caller.require(Scope::Admin)?;
+    caller.require(Scope::Write)?;
     let now = Timestamp::now();
     let campaign =
         NewCampaign::parse(&body, now, state.settings.currency).map_err(ApiError::Invalid)?;
@@ -151,7 +148,7 @@ async fn create(
         },
     };
     let id = uuid::Uuid::now_v7().to_string();
-    let created_by = format!("api-key:{}", caller.key.name);
+    let created_by = caller.label();
     let row = campaigns::create(
         &state.db,
         &NewCampaignRow {
@@ -198,6 +195,7 @@ fn status_param<T>(
     .transpose()
 }
 
+#[utoipa::path(get, path = "/campaigns", tag = "campaigns")]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -214,6 +212,7 @@ async fn list(
     }))
 }
 
+#[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns")]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
@@ -234,12 +233,13 @@ async fn read(
     Ok(Json(out))
 }
 
+#[utoipa::path(post, path = "/campaigns/{id}/cancel", tag = "campaigns")]
 async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<CampaignOut>, ApiError> {
-    caller.require(Scope::Admin)?;
+    caller.require(Scope::Write)?;
     let row = campaigns::get(&state.db, &id)
         .await
         .map_err(not_found(&id))?;
@@ -291,6 +291,7 @@ impl From<MessageRow> for MessageOut {
     }
 }
 
+#[utoipa::path(get, path = "/campaigns/{id}/messages", tag = "campaigns")]
 async fn log(
     State(state): State<AppState>,
     caller: Caller,
@@ -313,6 +314,7 @@ async fn log(
 }
 
 /// The personalisation variables a message may use.
+#[utoipa::path(get, path = "/campaigns/variables", tag = "campaigns")]
 async fn variables(caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::Read)?;
     Ok(Json(
@@ -322,6 +324,7 @@ async fn variables(caller: Caller) -> Result<Json<Value>, ApiError> {
 
 /// Vendor receipts: the signature over the timestamp and body must match and be fresh; then the
 /// receipts are queued for the receipt consumer and the vendor gets 202.
+#[utoipa::path(post, path = "/receipts", tag = "campaigns")]
 async fn receipts(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -4,17 +4,17 @@ use super::{page_limit, ApiQuery};
 use crate::output::{cursor_param, encode_cursor, trim_page, CustomerOut, OrderOut, Page};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use minicrm_domain::{Money, Scope};
 use minicrm_store::customers::{self, CustomerQuery};
 use minicrm_store::orders::{self, OrderQuery};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/customers", get(list))
-        .route("/customers/{external_id}", get(detail))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(detail))
 }
 
 #[derive(Deserialize)]
@@ -30,6 +30,7 @@ struct ListParams {
     cursor: Option<String>,
 }
 
+#[utoipa::path(get, path = "/customers", tag = "customers")]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -82,6 +83,7 @@ struct CustomerDetail {
 const RECENT_ORDERS: i64 = 10;
 const RECENT_MESSAGES: i64 = 20;
 
+#[utoipa::path(get, path = "/customers/{external_id}", tag = "customers")]
 async fn detail(
     State(state): State<AppState>,
     caller: Caller,

@@ -3,20 +3,22 @@
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "operations")]
 async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
+#[utoipa::path(get, path = "/readyz", tag = "operations")]
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let db = state.db.ping().await.map_err(|e| e.to_string());
     let bus = state.bus.ready().await.map_err(|e| e.to_string());

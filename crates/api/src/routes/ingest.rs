@@ -6,8 +6,7 @@ use crate::{ApiError, AppState, Caller};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use minicrm_bus::{queues, Envelope};
 use minicrm_domain::ingest::{parse_batch, Context, Record};
 use minicrm_domain::{Batch, NewCustomer, NewOrder, RecordKind, Scope, Timestamp};
@@ -15,14 +14,16 @@ use minicrm_store::ingestions;
 use serde::Serialize;
 use serde_json::json;
 use sha2::Digest;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/customers", post(customers))
-        .route("/orders", post(orders))
-        .route("/ingestions/{id}", get(ingestion))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(customers))
+        .routes(routes!(orders))
+        .routes(routes!(ingestion))
 }
 
+#[utoipa::path(post, path = "/customers", tag = "ingestion")]
 async fn customers(
     State(state): State<AppState>,
     caller: Caller,
@@ -42,6 +43,7 @@ async fn customers(
     .await
 }
 
+#[utoipa::path(post, path = "/orders", tag = "ingestion")]
 async fn orders(
     State(state): State<AppState>,
     caller: Caller,
@@ -109,11 +111,11 @@ where
         currency: state.settings.currency,
     };
     let ingestion_id = match &idempotency_key {
-        Some(key) => keyed_ingestion_id(&caller.key.id, kind, key),
+        Some(key) => keyed_ingestion_id(&caller.id(), kind, key),
         None => uuid::Uuid::now_v7().to_string(),
     };
     let id = ingestion_id.clone();
-    let api_key_id = Some(caller.key.id.clone());
+    let api_key_id = Some(caller.id());
     let keyed = idempotency_key.is_some();
     let (count, hash, envelope) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let hash = keyed.then(|| hex::encode(sha2::Sha256::digest(&body)));
@@ -160,7 +162,7 @@ where
         id: &ingestion_id,
         kind,
         accepted: count,
-        api_key_id: Some(&caller.key.id),
+        api_key_id: Some(&caller.id()),
         request_hash: hash.as_deref(),
         created_at: ctx.now.millis(),
     };
@@ -258,6 +260,7 @@ async fn find_ingestion(state: &AppState, id: &str) -> Result<ingestions::Ingest
     })
 }
 
+#[utoipa::path(get, path = "/ingestions/{id}", tag = "ingestion")]
 async fn ingestion(
     State(state): State<AppState>,
     caller: Caller,
@@ -266,7 +269,7 @@ async fn ingestion(
     caller.require_any(&[Scope::Read, Scope::Ingest])?;
     let row = find_ingestion(&state, &id).await?;
     let rejections = ingestions::rejections(&state.db, &id, 1000).await?;
-    let time = |ms: i64| Timestamp::from_millis(ms).to_rfc3339();
+    let time = crate::output::iso;
     Ok(Json(IngestionOut {
         rejections: rejections
             .into_iter()

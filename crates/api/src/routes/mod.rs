@@ -1,19 +1,32 @@
-//! The router: every resource's routes, and a problem+json 404 for anything else.
+//! The router: every resource's routes, and a problem+json 404 for anything else. Routes are added
+//! through utoipa's `OpenApiRouter`, so the OpenAPI document is the router's own list of routes.
 
+mod api_keys;
+mod auth;
 mod campaigns;
 mod customers;
 mod health;
 mod ingest;
 mod orders;
+mod people;
 mod saved_segments;
 mod segments;
 
 use crate::{ApiError, AppState};
 use axum::extract::DefaultBodyLimit;
-use axum::Router;
+use axum::{Json, Router};
+use utoipa::openapi::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    let api = Router::new()
+#[derive(utoipa::OpenApi)]
+#[openapi(info(
+    title = "minicrm",
+    description = "A customer-engagement CRM: ingestion, segments, campaigns, delivery receipts."
+))]
+struct Document;
+
+fn routes() -> OpenApiRouter<AppState> {
+    let api = OpenApiRouter::new()
         .merge(ingest::router())
         .merge(customers::router())
         .merge(orders::router())
@@ -21,11 +34,35 @@ pub fn router() -> Router<AppState> {
         .merge(saved_segments::router())
         .merge(campaigns::router())
         .merge(campaigns::public_router())
+        .merge(auth::api_router())
+        .merge(people::router())
+        .merge(api_keys::router())
         .layer(DefaultBodyLimit::disable());
-    Router::new()
+    OpenApiRouter::with_openapi(<Document as utoipa::OpenApi>::openapi())
         .nest("/api/v1", api)
+        .nest("/auth", auth::router())
         .merge(health::router())
+        .routes(routes!(document))
+}
+
+/// The router, with a problem+json 404 for anything else.
+pub fn router() -> Router<AppState> {
+    routes()
+        .split_for_parts()
+        .0
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
+}
+
+/// The OpenAPI document: every route of the router.
+pub fn openapi() -> &'static OpenApi {
+    static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| routes().into_openapi())
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", responses((status = 200, description = "the OpenAPI document")))]
+async fn document() -> Json<&'static OpenApi> {
+    Json(openapi())
 }
 
 /// Reads `limit` with a default and a ceiling.

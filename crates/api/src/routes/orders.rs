@@ -4,14 +4,14 @@ use super::{page_limit, ApiQuery};
 use crate::output::{cursor_param, encode_cursor, trim_page, OrderOut, Page};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use minicrm_domain::Scope;
 use minicrm_store::orders::{self, OrderQuery};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/orders", get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
 #[derive(Deserialize)]
@@ -22,6 +22,7 @@ struct ListParams {
     cursor: Option<String>,
 }
 
+#[utoipa::path(get, path = "/orders", tag = "orders")]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,

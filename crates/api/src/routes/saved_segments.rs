@@ -10,18 +10,18 @@ use crate::output::{trim_page, Page};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::segments::{self, SegmentInput, SegmentRow};
 use minicrm_store::StoreError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/segments", get(list).post(create))
-        .route("/segments/{id}", get(read).put(update).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update, remove))
 }
 
 #[derive(Serialize)]
@@ -39,7 +39,7 @@ struct SegmentOut {
 
 impl From<SegmentRow> for SegmentOut {
     fn from(s: SegmentRow) -> Self {
-        let time = |ms: i64| Timestamp::from_millis(ms).to_rfc3339();
+        let time = crate::output::iso;
         Self {
             id: s.id,
             name: s.name,
@@ -102,25 +102,27 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
     }
 }
 
+#[utoipa::path(post, path = "/segments", tag = "segments")]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<SegmentOut>), ApiError> {
-    caller.require(Scope::Admin)?;
+    caller.require(Scope::Write)?;
     let fields = input(&state, &body).await?;
-    let created_by = format!("api-key:{}", caller.key.name);
+    let created_by = caller.label();
     let row = segments::create(&state.db, &fields, &created_by, Timestamp::now().millis()).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
+#[utoipa::path(put, path = "/segments/{id}", tag = "segments")]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<SegmentOut>, ApiError> {
-    caller.require(Scope::Admin)?;
+    caller.require(Scope::Write)?;
     let fields = input(&state, &body).await?;
     let row = segments::update(&state.db, &id, &fields, Timestamp::now().millis())
         .await
@@ -128,6 +130,7 @@ async fn update(
     Ok(Json(row.into()))
 }
 
+#[utoipa::path(get, path = "/segments/{id}", tag = "segments")]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
@@ -142,12 +145,13 @@ async fn read(
     ))
 }
 
+#[utoipa::path(delete, path = "/segments/{id}", tag = "segments")]
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Scope::Admin)?;
+    caller.require(Scope::Write)?;
     if minicrm_store::campaigns::uses_segment(&state.db, &id).await? {
         return Err(ApiError::Conflict(format!(
             "segment '{id}' is the audience of a campaign and cannot be deleted"
@@ -166,6 +170,7 @@ struct ListParams {
     cursor: Option<String>,
 }
 
+#[utoipa::path(get, path = "/segments", tag = "segments")]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,

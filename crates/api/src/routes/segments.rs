@@ -5,18 +5,18 @@ use crate::body::JsonBody;
 use crate::output::CustomerOut;
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use minicrm_domain::rules::{self, Group};
 use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::customers;
 use serde::Serialize;
 use serde_json::{json, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/segments/fields", get(fields))
-        .route("/segments/preview", post(preview))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(fields))
+        .routes(routes!(preview))
 }
 
 /// Cities offered as values, and customers sampled for attribute keys.
@@ -24,6 +24,7 @@ const CITY_VALUES: i64 = 50;
 const ATTRIBUTE_SAMPLE: i64 = 1000;
 const SAMPLE_SIZE: u64 = 10;
 
+#[utoipa::path(get, path = "/segments/fields", tag = "segments")]
 async fn fields(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::Read)?;
     let cities = customers::top_cities(&state.db, CITY_VALUES).await?;
@@ -63,6 +64,7 @@ struct Preview {
     sample: Vec<CustomerOut>,
 }
 
+#[utoipa::path(post, path = "/segments/preview", tag = "segments")]
 async fn preview(
     State(state): State<AppState>,
     caller: Caller,

@@ -40,7 +40,7 @@ pub async fn run(args: &DeliveryArgs) -> anyhow::Result<()> {
         "bench delivery: backend {:?}; latency {} ms; {seeded}",
         args.backend, args.latency_ms,
     );
-    let (_, key) = api_keys::create(&db, "bench", &[Scope::Admin], now.millis()).await?;
+    let (_, key) = api_keys::create(&db, "bench", &[Scope::Admin], "bench", now.millis()).await?;
     db.close().await;
     let vendor_port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?

@@ -55,7 +55,7 @@ async fn prepare(args: &IngestArgs) -> anyhow::Result<(server::Target, Db, Strin
         server::fresh_target(args.backend, &args.postgres_url, Some(&args.amqp_url)).await?;
     let db = open_db(&DbOptions::new(&target.database_url)).await?;
     let now = chrono::Utc::now().timestamp_millis();
-    let (_, key) = api_keys::create(&db, "bench", &[Scope::Ingest], now).await?;
+    let (_, key) = api_keys::create(&db, "bench", &[Scope::Ingest], "bench", now).await?;
     Ok((target, db, key))
 }
 

@@ -98,7 +98,7 @@ pub async fn run(args: &SegmentArgs) -> anyhow::Result<()> {
     )
     .await?;
     println!("bench segments: backend {:?}; {seeded}", args.backend);
-    let (_, key) = api_keys::create(&db, "bench", &[Scope::Read], now.millis()).await?;
+    let (_, key) = api_keys::create(&db, "bench", &[Scope::Read], "bench", now.millis()).await?;
     let api = server::start(&target, "api").await?;
     let client = reqwest::Client::new();
     for case in cases() {

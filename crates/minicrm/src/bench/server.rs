@@ -117,6 +117,8 @@ pub async fn start_with(
             "MINICRM_LOG",
             std::env::var("MINICRM_BENCH_LOG").unwrap_or_else(|_| "warn".into()),
         )
+        // The benchmarks measure the server, not the per-key rate limit.
+        .env("MINICRM_API_KEY_PER_SECOND", "0")
         .env_remove("MINICRM_AMQP_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

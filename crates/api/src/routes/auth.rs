@@ -1,0 +1,393 @@
+//! Signing people in and out: `/auth/login` → the issuer → `/auth/callback` (OpenID Connect), or the
+//! local mode's one-time `/auth/link`; `/auth/logout`; `/api/v1/me`. A refused sign-in gets a page
+//! that says why, not a bare status.
+
+use crate::auth::limits::ClientIp;
+use crate::auth::oidc::SignInError;
+use crate::auth::{cookies, Caller, Principal, CSRF_HEADER};
+use crate::{ApiError, AppState};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use minicrm_store::people::{self, Identity, LOCAL_EMAIL, LOCAL_PROVIDER};
+use minicrm_store::secret::constant_time_eq;
+use minicrm_store::sessions;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// `/auth/*`, outside the JSON API.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(config))
+        .routes(routes!(login))
+        .routes(routes!(callback))
+        .routes(routes!(link))
+        .routes(routes!(logout))
+}
+
+/// `/api/v1/me`.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me))
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// How this server signs people in, for the sign-in page.
+#[utoipa::path(get, path = "/config", tag = "auth", responses((status = 200, description = "the sign-in mode")))]
+async fn config(State(state): State<AppState>) -> Json<Value> {
+    let auth = &state.settings.auth;
+    Json(match &auth.oidc {
+        Some(oidc) => json!({"mode": "oidc", "login_url": "/auth/login", "issuer": oidc.issuer}),
+        None => json!({"mode": "local", "login_url": null, "issuer": null}),
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    return_to: Option<String>,
+}
+
+/// Only a path on this site: never another origin (`//host`, `/\host`), so that no one can use the
+/// sign-in to send people elsewhere.
+fn safe_return(path: Option<&str>) -> String {
+    match path {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.starts_with("/\\")
+                && p.len() <= 512
+                && !p.chars().any(char::is_control) =>
+        {
+            p.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// Starts an OpenID Connect sign-in: a redirect to the issuer.
+#[utoipa::path(get, path = "/login", tag = "auth", responses((status = 303, description = "to the issuer")))]
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let auth = &state.settings.auth;
+    let Some(oidc) = &state.auth.oidc else {
+        return page(
+            StatusCode::OK,
+            "Local mode",
+            "This minicrm signs people in with one-time links: open the link the server printed when it \
+             started, or run `minicrm login-link` on the server for a new one.",
+            None,
+        );
+    };
+    if let Err(e) = state.auth.limits.check_sign_in(client) {
+        return too_many(e);
+    }
+    let return_to = safe_return(query.return_to.as_deref());
+    match oidc.begin(&state.db, &return_to, now_ms()).await {
+        Ok((url, sign_in_state)) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, url),
+                (header::CACHE_CONTROL, "no-store".into()),
+            ],
+            [(
+                header::SET_COOKIE,
+                cookies::set_sign_in(sign_in_state, auth),
+            )],
+        )
+            .into_response(),
+        Err(e) => refused(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// Where the issuer sends the browser back: verifies everything, then starts a session.
+#[utoipa::path(get, path = "/callback", tag = "auth", responses((status = 303, description = "signed in"), (status = 400, description = "refused, with a page that says why")))]
+async fn callback(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
+    let auth = &state.settings.auth;
+    let Some(oidc) = &state.auth.oidc else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "No sign-in provider",
+            "This minicrm has no OpenID Connect provider configured.",
+            None,
+        );
+    };
+    if let Err(e) = state.auth.limits.check_sign_in(client) {
+        return too_many(e);
+    }
+    if let Some(error) = query.error {
+        return refused(SignInError::Provider(
+            query.error_description.unwrap_or(error),
+        ));
+    }
+    let (Some(code), Some(returned_state)) = (query.code, query.state) else {
+        return refused(SignInError::State);
+    };
+    let matches_cookie = cookies::sign_in_state(&headers)
+        .is_some_and(|c| constant_time_eq(c.as_bytes(), returned_state.as_bytes()));
+    if !matches_cookie {
+        return refused(SignInError::State);
+    }
+    let now = now_ms();
+    let (identity, return_to) = match oidc
+        .finish(&state.db, auth, &returned_state, &code, now)
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => return refused(e),
+    };
+    start_session(&state, &headers, &identity, &return_to, now).await
+}
+
+#[derive(Deserialize)]
+struct LinkQuery {
+    token: Option<String>,
+}
+
+/// The local mode's one-time sign-in link: good once, for a short while.
+#[utoipa::path(get, path = "/link", tag = "auth", responses((status = 303, description = "signed in"), (status = 400, description = "an expired or used link")))]
+async fn link(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    Query(query): Query<LinkQuery>,
+) -> Response {
+    if state.auth.oidc.is_some() {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Sign in with your provider",
+            "One-time links are for the local mode; this minicrm signs people in through its provider.",
+            Some(("/auth/login", "Sign in")),
+        );
+    }
+    if let Err(e) = state.auth.limits.check_sign_in(client) {
+        return too_many(e);
+    }
+    let now = now_ms();
+    let token = query.token.unwrap_or_default();
+    match sessions::use_link(&state.db, &token, now).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "This link cannot be used",
+                "A sign-in link works once and for a short while; this one has expired or was \
+                 already used. Run `minicrm login-link` on the server for a new one.",
+                None,
+            )
+        }
+        Err(e) => return ApiError::from(e).into_response(),
+    }
+    let identity = Identity {
+        email: LOCAL_EMAIL.into(),
+        name: "Local admin".into(),
+        provider: LOCAL_PROVIDER,
+        subject: None,
+    };
+    start_session(&state, &headers, &identity, "/", now).await
+}
+
+/// Records the sign-in and starts a new session (never reusing one the browser already had).
+async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    identity: &Identity,
+    return_to: &str,
+    now: i64,
+) -> Response {
+    let auth = &state.settings.auth;
+    let result = async {
+        let user = people::sign_in(&state.db, identity, auth.default_role, now).await?;
+        if user.disabled_at.is_some() {
+            return Ok(Err(SignInError::Disabled(user.email)));
+        }
+        if let Some(old) = cookies::session_token(headers, auth) {
+            sessions::end(&state.db, &old).await?;
+        }
+        sessions::purge(
+            &state.db,
+            auth.session_idle.as_millis() as i64,
+            cookies::SIGN_IN_MAX_AGE.as_millis() as i64,
+            now,
+        )
+        .await?;
+        let agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        let (token, _) = sessions::create(
+            &state.db,
+            &user,
+            auth.session_lifetime.as_millis() as i64,
+            agent,
+            now,
+        )
+        .await?;
+        Ok::<_, minicrm_store::StoreError>(Ok(token))
+    }
+    .await;
+    match result {
+        Ok(Ok(token)) => {
+            let mut response = (
+                StatusCode::SEE_OTHER,
+                [
+                    (header::LOCATION, return_to.to_owned()),
+                    (header::CACHE_CONTROL, "no-store".into()),
+                ],
+            )
+                .into_response();
+            let set = response.headers_mut();
+            set.append(header::SET_COOKIE, cookies::set_session(token, auth));
+            set.append(header::SET_COOKIE, cookies::clear_sign_in(auth));
+            response
+        }
+        Ok(Err(refusal)) => refused(refusal),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Ends the browser's session on the server and clears its cookie.
+#[utoipa::path(post, path = "/logout", tag = "auth", responses((status = 204, description = "signed out"), (status = 403, description = "a session's CSRF token is missing")))]
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let auth = &state.settings.auth;
+    if let Some(token) = cookies::session_token(&headers, auth) {
+        let idle = auth.session_idle.as_millis() as i64;
+        if let Some(session) = sessions::find(&state.db, &token, idle, now_ms()).await? {
+            let sent = headers
+                .get(CSRF_HEADER)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default();
+            if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
+                return Err(ApiError::Csrf);
+            }
+        }
+        sessions::end(&state.db, &token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cookies::clear_session(auth))],
+    )
+        .into_response())
+}
+
+/// Who is calling: a person (with their role and the session's CSRF token) or an API key.
+#[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, description = "the caller")))]
+async fn me(caller: Caller) -> Json<Value> {
+    let scopes: Vec<&str> = caller.scopes().iter().map(|s| s.as_str()).collect();
+    Json(match &caller.principal {
+        Principal::Person(session) => json!({
+            "kind": "user",
+            "id": session.user.id,
+            "email": session.user.email,
+            "name": session.user.name,
+            "role": session.user.role,
+            "provider": session.user.provider,
+            "scopes": scopes,
+            "csrf_token": session.csrf_token,
+            "session_expires_at": crate::output::iso(session.expires_at),
+        }),
+        Principal::Key(key) => json!({
+            "kind": "api_key",
+            "id": key.id,
+            "name": key.name,
+            "scopes": scopes,
+        }),
+    })
+}
+
+fn too_many(e: ApiError) -> Response {
+    let mut response = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many sign-in attempts",
+        "Please wait a minute before trying again.",
+        None,
+    );
+    if let ApiError::TooManyRequests { retry_after_secs } = e {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry_after_secs.into());
+    }
+    response
+}
+
+fn refused(e: SignInError) -> Response {
+    let (status, title) = match &e {
+        SignInError::Unreachable(_) => (StatusCode::BAD_GATEWAY, "Sign-in is unavailable"),
+        SignInError::NotAllowed(_) | SignInError::Disabled(_) | SignInError::Unverified => {
+            (StatusCode::FORBIDDEN, "Not allowed in")
+        }
+        _ => (StatusCode::BAD_REQUEST, "Sign-in failed"),
+    };
+    if e.is_upstream() {
+        tracing::warn!(error = %e, "sign-in failed upstream");
+    } else {
+        tracing::info!(error = %e, "sign-in refused");
+    }
+    page(
+        status,
+        title,
+        &e.to_string(),
+        Some(("/auth/login", "Start again")),
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A plain page for a person at a browser (no scripts, so it fits the strictest CSP).
+fn page(status: StatusCode, title: &str, message: &str, action: Option<(&str, &str)>) -> Response {
+    let action = action
+        .map(|(href, label)| format!(r#"<p><a href="{}">{}</a></p>"#, escape(href), escape(label)))
+        .unwrap_or_default();
+    let body = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · minicrm</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#1f2933}}h1{{font-size:1.4rem}}a{{color:#1c64f2}}</style></head>
+<body><main><h1>{title}</h1><p>{message}</p>{action}</main></body></html>"#,
+        title = escape(title),
+        message = escape(message),
+    );
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return;
+
+    #[test]
+    fn sign_in_only_returns_to_this_site() {
+        assert_eq!(safe_return(Some("/campaigns?x=1")), "/campaigns?x=1");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "",
+            "x",
+        ] {
+            assert_eq!(safe_return(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_return(None), "/");
+    }
+}
