@@ -71,7 +71,7 @@ async fn keys_and_scopes_guard_every_route(backend: Backend) {
         "admin implies every scope"
     );
 
-    let (key, secret) = api_keys::create(&app.db, "to revoke", &[Scope::Read], 0)
+    let (key, secret) = api_keys::create(&app.db, "to revoke", &[Scope::Read], "test", 0)
         .await
         .unwrap();
     assert_eq!(

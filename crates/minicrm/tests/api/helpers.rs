@@ -140,7 +140,7 @@ pub async fn start(config: AppConfig, dir: Option<tempfile::TempDir>) -> TestApp
     let key = |scope| {
         let db = db.clone();
         async move {
-            api_keys::create(&db, "test", &[scope], 0)
+            api_keys::create(&db, "test", &[scope], "test", 0)
                 .await
                 .expect("api key")
                 .1
@@ -163,6 +163,13 @@ pub async fn start(config: AppConfig, dir: Option<tempfile::TempDir>) -> TestApp
 }
 
 impl TestApp {
+    /// The sign-in settings as the running app completed them (with its public URL).
+    pub fn config_auth(&self) -> minicrm_api::AuthSettings {
+        let mut auth = self.config.api.auth.clone();
+        auth.public_url = self.address.clone();
+        auth
+    }
+
     pub async fn post_json(&self, path: &str, key: &str, body: &Value) -> Response {
         self.post_raw(
             path,

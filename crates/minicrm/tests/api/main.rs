@@ -6,5 +6,7 @@ mod campaigns;
 mod delivery;
 mod helpers;
 mod ingest;
+mod issuer;
 mod segments;
+mod sign_in;
 mod validation;
