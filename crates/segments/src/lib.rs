@@ -154,3 +154,55 @@ pub async fn audience(
         }
     })
 }
+
+/// Completed orders since `since_ms` by hour of the week in a time zone: `(slot, orders)` where slot is
+/// `((ordered_at / 1000 + offset_secs) / 3600) % 168`, hours counted from Thursday 00:00 (the epoch's
+/// weekday) in that zone. Of the customers matching `rules`, or of everyone.
+pub async fn order_slots(
+    db: &Db,
+    rules: Option<&Group>,
+    now: Timestamp,
+    since_ms: i64,
+    offset_secs: i64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    use sea_query::{Alias, BinOper};
+    use tables::Orders;
+    let query = |backend| {
+        let slot = Expr::col((Orders::Table, Orders::OrderedAt))
+            .div(1000)
+            .add(offset_secs)
+            .div(3600)
+            .binary(BinOper::Mod, 168);
+        let mut q = Query::select();
+        q.expr_as(slot, Alias::new("slot"))
+            .expr(Func::count(Expr::col(Asterisk)))
+            .from(Orders::Table)
+            .and_where(Expr::col((Orders::Table, Orders::Status)).eq("completed"))
+            .and_where(Expr::col((Orders::Table, Orders::OrderedAt)).gte(since_ms))
+            .group_by_col(Alias::new("slot"));
+        if let Some(rules) = rules {
+            q.and_where(
+                Expr::col((Orders::Table, Orders::CustomerId)).in_subquery(
+                    Query::select()
+                        .column(Customers::Id)
+                        .from(Customers::Table)
+                        .cond_where(condition(rules, backend, now))
+                        .to_owned(),
+                ),
+            );
+        }
+        q.to_owned()
+    };
+    Ok(match db {
+        Db::Sqlite { read, .. } => {
+            let (sql, values) =
+                query(minicrm_store::Backend::Sqlite).build_sqlx(SqliteQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(read).await?
+        }
+        Db::Postgres(pool) => {
+            let (sql, values) =
+                query(minicrm_store::Backend::Postgres).build_sqlx(PostgresQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(pool).await?
+        }
+    })
+}

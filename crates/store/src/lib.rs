@@ -11,6 +11,7 @@ mod connect;
 pub mod customers;
 mod error;
 pub mod ingestions;
+pub mod insights;
 pub mod messages;
 pub mod orders;
 pub mod parked;

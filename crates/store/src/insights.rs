@@ -1,0 +1,98 @@
+//! What a campaign's performance summary is made of: delivery by slices of its recipients (spend tier,
+//! city, recency, order count — customers' aggregates as they are now), failure reasons, and earlier
+//! campaigns to compare with. Every slice's bucket is a fixed SQL expression; nothing here takes text
+//! from a client.
+
+use crate::{on_read, Db, StoreError};
+
+/// Delivery of the recipients in one bucket of one dimension.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SliceRow {
+    pub key: String,
+    pub recipients: i64,
+    pub delivered: i64,
+    pub failed: i64,
+}
+
+/// The dimensions a campaign is sliced by, each a bucket expression over `c` (customers) with the
+/// campaign's start as `$2` and money thresholds (minor units) as `$3…$5`.
+pub const DIMENSIONS: [(&str, &str); 4] = [
+    (
+        "spend_tier",
+        "CASE WHEN c.total_spend < $3 THEN 'a' WHEN c.total_spend < $4 THEN 'b' WHEN c.total_spend < $5 THEN 'c' ELSE 'd' END",
+    ),
+    ("city", "COALESCE(c.city, '')"),
+    (
+        "recency",
+        "CASE WHEN c.last_order_at IS NULL THEN 'never' WHEN $2 - c.last_order_at < 2592000000 THEN 'a' \
+         WHEN $2 - c.last_order_at < 7776000000 THEN 'b' WHEN $2 - c.last_order_at < 15552000000 THEN 'c' ELSE 'd' END",
+    ),
+    (
+        "order_count",
+        "CASE WHEN c.order_count = 0 THEN 'a' WHEN c.order_count = 1 THEN 'b' WHEN c.order_count < 5 THEN 'c' ELSE 'd' END",
+    ),
+];
+
+/// The campaign's recipients by the buckets of `dimension` (one of `DIMENSIONS`), given the spend tier
+/// thresholds in minor units.
+pub async fn slices(
+    db: &Db,
+    campaign_id: &str,
+    dimension: usize,
+    started_at: i64,
+    spend_thresholds: [i64; 3],
+) -> Result<Vec<SliceRow>, StoreError> {
+    let (_, bucket) = DIMENSIONS[dimension];
+    // Every parameter appears in every statement (`$n = $n`), whichever ones the bucket uses, so that
+    // both backends take the same five binds.
+    let statement = format!(
+        "SELECT {bucket} AS key, COUNT(*) AS recipients, \
+         SUM(CASE WHEN l.status = 'delivered' THEN 1 ELSE 0 END) AS delivered, \
+         SUM(CASE WHEN l.status = 'failed' THEN 1 ELSE 0 END) AS failed \
+         FROM communication_log l JOIN customers c ON c.id = l.customer_id \
+         WHERE l.campaign_id = $1 AND $2 = $2 AND $3 = $3 AND $4 = $4 AND $5 = $5 \
+         GROUP BY 1 ORDER BY 2 DESC"
+    );
+    let [a, b, c] = spend_thresholds;
+    let rows: Vec<SliceRow> = on_read!(db, p => sqlx::query_as(&statement)
+        .bind(campaign_id).bind(started_at).bind(a).bind(b).bind(c)
+        .fetch_all(p).await)?;
+    Ok(rows)
+}
+
+/// Failed messages by reason, most common first.
+pub async fn failure_reasons(db: &Db, campaign_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows: Vec<(Option<String>, i64)> = on_read!(db, p => sqlx::query_as(
+        "SELECT failure_reason, COUNT(*) FROM communication_log WHERE campaign_id = $1 AND status = 'failed' \
+         GROUP BY failure_reason ORDER BY 2 DESC, 1")
+        .bind(campaign_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(r, n)| (r.unwrap_or_else(|| "unknown".into()), n))
+        .collect())
+}
+
+/// An earlier campaign's delivery, for comparison.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EarlierRow {
+    pub id: String,
+    pub name: String,
+    pub channel: String,
+    pub delivered: i64,
+    pub failed: i64,
+}
+
+/// Up to `limit` campaigns created before `created_at` that had final outcomes, newest first.
+pub async fn earlier(
+    db: &Db,
+    campaign_id: &str,
+    created_at: i64,
+    limit: i64,
+) -> Result<Vec<EarlierRow>, StoreError> {
+    let rows: Vec<EarlierRow> = on_read!(db, p => sqlx::query_as(
+        "SELECT id, name, channel, delivered, failed FROM campaigns \
+         WHERE id <> $1 AND created_at <= $2 AND delivered + failed > 0 \
+         ORDER BY created_at DESC, id DESC LIMIT $3")
+        .bind(campaign_id).bind(created_at).bind(limit).fetch_all(p).await)?;
+    Ok(rows)
+}
