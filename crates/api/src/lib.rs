@@ -26,6 +26,7 @@ pub struct AppState {
     pub bus: Arc<dyn Bus>,
     pub settings: Arc<ApiSettings>,
     pub auth: Arc<auth::Auth>,
+    pub assistant: Arc<minicrm_assistant::Assistant>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub struct ApiSettings {
     pub receipt_max_age: std::time::Duration,
     /// How people sign in.
     pub auth: AuthSettings,
+    /// Which AI provider answers.
+    pub ai: minicrm_assistant::AiSettings,
 }
 
 impl Default for ApiSettings {
@@ -50,6 +53,7 @@ impl Default for ApiSettings {
             receipt_secret: String::new(),
             receipt_max_age: std::time::Duration::from_secs(300),
             auth: AuthSettings::default(),
+            ai: Default::default(),
         }
     }
 }
@@ -60,6 +64,10 @@ impl AppState {
             db,
             bus,
             auth: Arc::new(auth::Auth::new(&settings.auth)),
+            assistant: Arc::new(
+                minicrm_assistant::Assistant::new(&settings.ai)
+                    .expect("the AI settings are checked when they are read"),
+            ),
             settings: Arc::new(settings),
         }
     }

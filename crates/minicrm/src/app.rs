@@ -112,6 +112,7 @@ impl AppConfig {
                 receipt_secret: receipt_secret.clone(),
                 receipt_max_age: Duration::from_secs(settings.receipt_max_age_secs),
                 auth: settings.auth()?,
+                ai: settings.ai()?,
             },
             consumer: settings.consumer(),
             ingest: settings.ingest(),

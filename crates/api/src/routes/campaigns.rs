@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read))
         .routes(routes!(cancel))
         .routes(routes!(log))
+        .routes(routes!(summary))
         .routes(routes!(variables))
 }
 
@@ -134,10 +135,14 @@ async fn create(
     let now = Timestamp::now();
     let campaign =
         NewCampaign::parse(&body, now, state.settings.currency).map_err(ApiError::Invalid)?;
-    let (segment_id, rules) = match &campaign.audience {
-        Audience::Rules(_, json) => (None, json.clone()),
+    let (segment_id, rules, group) = match &campaign.audience {
+        Audience::Rules(group, json) => (None, json.clone(), Some(group.clone())),
         Audience::Segment(id) => match segments::get(&state.db, id).await {
-            Ok(segment) => (Some(id.as_str()), segment.rules.0),
+            Ok(segment) => {
+                let group =
+                    minicrm_domain::rules::parse(&segment.rules.0, state.settings.currency).ok();
+                (Some(id.as_str()), segment.rules.0, group)
+            }
             Err(StoreError::NotFound) => {
                 return Err(ApiError::Invalid(vec![Problem {
                     field: "segment_id".into(),
@@ -149,6 +154,12 @@ async fn create(
     };
     let id = uuid::Uuid::now_v7().to_string();
     let created_by = caller.label();
+    let tags = with_auto_tags(
+        &campaign.tags,
+        group.as_ref(),
+        campaign.objective.as_deref(),
+        &state,
+    );
     let row = campaigns::create(
         &state.db,
         &NewCampaignRow {
@@ -160,7 +171,7 @@ async fn create(
             subject: campaign.subject.as_deref(),
             message: &campaign.message,
             objective: campaign.objective.as_deref(),
-            tags: &campaign.tags,
+            tags: &tags,
             send_at: campaign.send_at.unwrap_or(now).millis(),
             created_by: &created_by,
             created_at: now.millis(),
@@ -175,6 +186,27 @@ async fn create(
         Json(out),
     )
         .into_response())
+}
+
+/// The campaign's own tags, then those it earns from its audience and objective (up to 20 in all).
+fn with_auto_tags(
+    given: &[String],
+    rules: Option<&minicrm_domain::rules::Group>,
+    objective: Option<&str>,
+    state: &AppState,
+) -> Vec<String> {
+    let mut tags = given.to_vec();
+    let minor_per_major = 10i64.pow(state.settings.currency.exponent());
+    let earned = match rules {
+        Some(rules) => minicrm_assistant::local::tags::tags(rules, objective, minor_per_major),
+        None => Vec::new(),
+    };
+    for tag in earned {
+        if tags.len() < 20 && !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+            tags.push(tag);
+        }
+    }
+    tags
 }
 
 #[derive(Deserialize)]
@@ -371,4 +403,86 @@ async fn receipts(
         Json(serde_json::json!({"accepted": count})),
     )
         .into_response())
+}
+
+/// The campaign's performance: reached, delivered, failed and the rate; the slices of recipients that
+/// did notably better or worse (spend tier, city, recency, order count); failure reasons; a comparison
+/// with the campaigns before it. A text, and the facts every number in it comes from.
+#[utoipa::path(get, path = "/campaigns/{id}/summary", tag = "campaigns", responses((status = 200, description = "text and facts")))]
+async fn summary(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<minicrm_assistant::local::summary::Summary>, ApiError> {
+    use minicrm_assistant::local::summary::{self, Bucket, Campaign, Earlier};
+    use minicrm_store::insights;
+    caller.require(Scope::Read)?;
+    let row = campaigns::get(&state.db, &id)
+        .await
+        .map_err(not_found(&id))?;
+    let currency = state.settings.currency;
+    let unit = 10i64.pow(currency.exponent());
+    let thresholds = [1_000 * unit, 5_000 * unit, 25_000 * unit];
+    let money = |minor: i64| minicrm_domain::campaign::template::format_amount(minor, currency);
+    let started = row.started_at.unwrap_or(row.created_at);
+    let mut buckets = Vec::new();
+    for (i, (dimension, _)) in insights::DIMENSIONS.iter().enumerate() {
+        for slice in insights::slices(&state.db, &id, i, started, thresholds).await? {
+            let label = match (*dimension, slice.key.as_str()) {
+                ("spend_tier", "a") => format!("spend under {}", money(thresholds[0])),
+                ("spend_tier", "b") => format!(
+                    "spend {}–{}",
+                    money(thresholds[0]),
+                    money(thresholds[1] - unit)
+                ),
+                ("spend_tier", "c") => format!(
+                    "spend {}–{}",
+                    money(thresholds[1]),
+                    money(thresholds[2] - unit)
+                ),
+                ("spend_tier", _) => format!("spend {} and over", money(thresholds[2])),
+                ("city", "") => "no city".to_owned(),
+                ("city", city) => city.to_owned(),
+                ("recency", "never") => "never ordered".to_owned(),
+                ("recency", "a") => "last order under 30 days before".to_owned(),
+                ("recency", "b") => "last order 30–89 days before".to_owned(),
+                ("recency", "c") => "last order 90–179 days before".to_owned(),
+                ("recency", _) => "last order 180 days or more before".to_owned(),
+                ("order_count", "a") => "no orders".to_owned(),
+                ("order_count", "b") => "one order".to_owned(),
+                ("order_count", "c") => "2–4 orders".to_owned(),
+                (_, _) => "5 or more orders".to_owned(),
+            };
+            buckets.push(Bucket {
+                dimension,
+                key: slice.key,
+                label,
+                recipients: slice.recipients,
+                delivered: slice.delivered,
+                failed: slice.failed,
+            });
+        }
+    }
+    let reasons = insights::failure_reasons(&state.db, &id).await?;
+    let earlier: Vec<Earlier> = insights::earlier(&state.db, &id, row.created_at, 5)
+        .await?
+        .into_iter()
+        .map(|e| Earlier {
+            name: e.name,
+            delivered: e.delivered,
+            failed: e.failed,
+        })
+        .collect();
+    let campaign = Campaign {
+        name: row.name,
+        channel: row.channel,
+        status: row.status,
+        audience: row.audience.unwrap_or(0),
+        sent: row.sent + row.delivered + row.failed,
+        delivered: row.delivered,
+        failed: row.failed,
+        pending: row.queued + row.sent,
+    };
+    let facts = summary::facts(&campaign, &buckets, &reasons, &earlier);
+    Ok(Json(state.assistant.summary(facts).await))
 }

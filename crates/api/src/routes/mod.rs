@@ -1,6 +1,7 @@
 //! The router: every resource's routes, and a problem+json 404 for anything else. Routes are added
 //! through utoipa's `OpenApiRouter`, so the OpenAPI document is the router's own list of routes.
 
+mod ai;
 mod api_keys;
 mod auth;
 mod campaigns;
@@ -37,6 +38,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(auth::api_router())
         .merge(people::router())
         .merge(api_keys::router())
+        .merge(ai::router())
         .layer(DefaultBodyLimit::disable());
     OpenApiRouter::with_openapi(<Document as utoipa::OpenApi>::openapi())
         .nest("/api/v1", api)

@@ -1,6 +1,7 @@
 //! minicrm's integration tests: one binary, the real application on a random port, every test run on
 //! SQLite with the database queue and on PostgreSQL with RabbitMQ.
 
+mod ai;
 mod auth;
 mod campaigns;
 mod delivery;
