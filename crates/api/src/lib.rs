@@ -8,6 +8,7 @@ mod headers;
 mod output;
 mod problem;
 mod routes;
+mod web;
 
 pub use auth::{AuthSettings, Caller};
 pub use problem::ApiError;
@@ -43,6 +44,8 @@ pub struct ApiSettings {
     pub auth: AuthSettings,
     /// Which AI provider answers.
     pub ai: minicrm_assistant::AiSettings,
+    /// The built web UI, if any.
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ApiSettings {
@@ -54,6 +57,7 @@ impl Default for ApiSettings {
             receipt_max_age: std::time::Duration::from_secs(300),
             auth: AuthSettings::default(),
             ai: Default::default(),
+            web_dir: None,
         }
     }
 }
@@ -76,7 +80,7 @@ impl AppState {
 /// The whole HTTP surface, ready to serve.
 pub fn router(state: AppState) -> Router {
     let secure = state.settings.auth.secure();
-    routes::router()
+    routes::router(state.settings.web_dir.clone())
         .layer(axum::middleware::from_fn(move |request, next| {
             headers::security(secure, request, next)
         }))

@@ -113,6 +113,9 @@ impl AppConfig {
                 receipt_max_age: Duration::from_secs(settings.receipt_max_age_secs),
                 auth: settings.auth()?,
                 ai: settings.ai()?,
+                web_dir: Some(settings.web_dir.clone().into()).filter(|d: &std::path::PathBuf| {
+                    !d.as_os_str().is_empty()
+                }),
             },
             consumer: settings.consumer(),
             ingest: settings.ingest(),

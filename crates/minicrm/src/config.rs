@@ -360,6 +360,9 @@ pub struct Settings {
         global = true
     )]
     pub ai_timeout_secs: u64,
+    /// The built web UI (`npm run build` in web/ writes it); unset or missing: `/` says how to build it.
+    #[arg(long, env = "MINICRM_WEB_DIR", default_value = "web/dist", global = true)]
+    pub web_dir: String,
     /// Log filter, as in RUST_LOG (e.g. info, minicrm=debug).
     #[arg(long, env = "MINICRM_LOG", default_value = "info", global = true)]
     pub log: String,

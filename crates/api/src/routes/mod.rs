@@ -47,12 +47,12 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(document))
 }
 
-/// The router, with a problem+json 404 for anything else.
-pub fn router() -> Router<AppState> {
+/// The router; what no route takes goes to the web UI (or a problem+json 404 under /api and /auth).
+pub fn router(web_dir: Option<std::path::PathBuf>) -> Router<AppState> {
     routes()
         .split_for_parts()
         .0
-        .fallback(|| async { ApiError::NotFound("no such route".into()) })
+        .fallback(move |request| crate::web::fallback(web_dir.clone(), request))
 }
 
 /// The OpenAPI document: every route of the router.

@@ -1,0 +1,5 @@
+import { Title } from '@mantine/core';
+
+export function CampaignComposer() {
+  return <Title order={1}>CampaignComposer</Title>;
+}

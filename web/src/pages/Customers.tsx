@@ -1,0 +1,5 @@
+import { Title } from '@mantine/core';
+
+export function Customers() {
+  return <Title order={1}>Customers</Title>;
+}

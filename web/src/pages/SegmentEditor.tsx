@@ -1,0 +1,5 @@
+import { Title } from '@mantine/core';
+
+export function SegmentEditor() {
+  return <Title order={1}>SegmentEditor</Title>;
+}
