@@ -96,3 +96,24 @@ pub async fn earlier(
         .bind(campaign_id).bind(created_at).bind(limit).fetch_all(p).await)?;
     Ok(rows)
 }
+
+/// How many of a campaign's messages were sent, delivered and failed in each `bucket_ms` from `start`:
+/// `(kind, bucket, count)` with kind `sent`, `delivered` or `failed`. A message that failed before it
+/// was handed over (no phone number) counts as sent when it failed, as the campaign's stats count it.
+pub async fn timeline(
+    db: &Db,
+    campaign_id: &str,
+    start: i64,
+    bucket_ms: i64,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let bucket_ms = bucket_ms.max(1);
+    let rows: Vec<(String, i64, i64)> = on_read!(db, p => sqlx::query_as(
+        "SELECT 'sent', (COALESCE(sent_at, failed_at) - $2) / $3, COUNT(*) FROM communication_log \
+           WHERE campaign_id = $1 AND COALESCE(sent_at, failed_at) IS NOT NULL GROUP BY 2 \
+         UNION ALL SELECT 'delivered', (delivered_at - $2) / $3, COUNT(*) FROM communication_log \
+           WHERE campaign_id = $1 AND delivered_at IS NOT NULL GROUP BY 2 \
+         UNION ALL SELECT 'failed', (failed_at - $2) / $3, COUNT(*) FROM communication_log \
+           WHERE campaign_id = $1 AND failed_at IS NOT NULL GROUP BY 2")
+        .bind(campaign_id).bind(start).bind(bucket_ms).fetch_all(p).await)?;
+    Ok(rows)
+}

@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(log))
         .routes(routes!(summary))
+        .routes(routes!(timeline))
         .routes(routes!(variables))
 }
 
@@ -485,4 +486,61 @@ async fn summary(
     };
     let facts = summary::facts(&campaign, &buckets, &reasons, &earlier);
     Ok(Json(state.assistant.summary(facts).await))
+}
+
+/// How many buckets a timeline has at most.
+const TIMELINE_BUCKETS: i64 = 60;
+
+/// Sent, delivered and failed so far over the campaign's life, as running totals in up to 60 equal
+/// buckets from its start: `{start, bucket_seconds, points: [{at, sent, delivered, failed}]}`.
+#[utoipa::path(get, path = "/campaigns/{id}/timeline", tag = "campaigns", responses((status = 200, description = "running totals over time")))]
+async fn timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::Read)?;
+    let row = campaigns::get(&state.db, &id)
+        .await
+        .map_err(not_found(&id))?;
+    let Some(start) = row.started_at else {
+        return Ok(Json(
+            serde_json::json!({"start": null, "bucket_seconds": null, "points": []}),
+        ));
+    };
+    let end = [row.completed_at, row.cancelled_at, row.failed_at]
+        .into_iter()
+        .flatten()
+        .max()
+        .filter(|_| row.queued + row.sent == 0)
+        .unwrap_or_else(|| Timestamp::now().millis())
+        .max(start + 1_000);
+    // Whole seconds per bucket, so that the points fall on readable times.
+    let bucket_ms = ((end - start) / TIMELINE_BUCKETS / 1_000 + 1) * 1_000;
+    let counts = minicrm_store::insights::timeline(&state.db, &id, start, bucket_ms).await?;
+    let buckets = ((end - start) / bucket_ms + 1).min(TIMELINE_BUCKETS + 1) as usize;
+    let mut per = vec![[0i64; 3]; buckets];
+    for (kind, bucket, n) in counts {
+        let slot = (bucket.max(0) as usize).min(buckets - 1);
+        let column = match kind.as_str() {
+            "sent" => 0,
+            "delivered" => 1,
+            _ => 2,
+        };
+        per[slot][column] += n;
+    }
+    let mut totals = [0i64; 3];
+    let points: Vec<Value> = per
+        .iter()
+        .enumerate()
+        .map(|(i, counts)| {
+            for (total, n) in totals.iter_mut().zip(counts) {
+                *total += n;
+            }
+            serde_json::json!({"at": time(start + (i as i64 + 1) * bucket_ms), "sent": totals[0], "delivered": totals[1], "failed": totals[2]})
+        })
+        .collect();
+    Ok(Json(
+        serde_json::json!({"start": time(start), "bucket_seconds": bucket_ms / 1_000, "points": points}),
+    ))
 }

@@ -246,7 +246,7 @@ async fn assistance_works_on_seeded_data(backend: Backend) {
         if slice["dimension"] == "city" {
             let city = slice["key"].as_str().unwrap().to_owned();
             let n: i64 = on_read!(&app.db, p => sqlx::query_scalar(
-                "SELECT COUNT(*) FROM communication_log l JOIN customers c ON c.id = l.customer_id WHERE l.campaign_id = $1 AND c.city = $2 AND l.status = 'delivered'")
+                "SELECT COUNT(*) FROM communication_log l JOIN customers c ON c.id = l.customer_id WHERE l.campaign_id = $1 AND COALESCE(c.city, '') = $2 AND l.status = 'delivered'")
                 .bind(&id).bind(&city).fetch_one(p).await).unwrap();
             assert_eq!(slice["delivered"], n, "{slice}");
         }
@@ -261,5 +261,26 @@ async fn assistance_works_on_seeded_data(backend: Backend) {
         "numbers in the text that are not facts {unfounded:?}: {text}"
     );
     assert!(text.contains(&format!("{rate:.1} %")), "{text}");
+
+    // Its delivery over time: running totals that end at the database's counts.
+    let timeline = app
+        .get_json(&format!("/api/v1/campaigns/{id}/timeline"))
+        .await;
+    let points = timeline["points"].as_array().unwrap();
+    assert!(!points.is_empty() && points.len() <= 61, "{timeline}");
+    let last = points.last().unwrap();
+    assert_eq!(
+        (
+            last["delivered"].as_i64().unwrap(),
+            last["failed"].as_i64().unwrap()
+        ),
+        (delivered, failed)
+    );
+    assert!(
+        points
+            .windows(2)
+            .all(|w| w[0]["sent"].as_i64() <= w[1]["sent"].as_i64()),
+        "running totals"
+    );
     app.stop().await;
 }
