@@ -22,8 +22,9 @@ export class ApiError extends Error {
 
   /** The reason given for one field, if the server named it. */
   fieldError(field: string): string | undefined {
-    if (this.problem?.field === field) return this.problem.detail;
-    return this.problem?.errors?.find((e) => e.field === field || e.pointer === `/${field}`)?.reason;
+    const listed = this.problem?.errors?.find((e) => e.field === field || e.pointer === `/${field}`)?.reason;
+    if (listed) return listed;
+    return this.problem?.field === field ? this.problem.detail : undefined;
   }
 }
 
@@ -82,3 +83,8 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };
+
+/** The session's CSRF token, for requests made outside `request` (an upload with progress). */
+export function csrf(): string | null {
+  return csrfToken;
+}

@@ -87,9 +87,9 @@ export interface Segment {
 export interface FieldSpec {
   name: string;
   label: string;
-  type: 'text' | 'number' | 'money' | 'date' | 'count_window' | 'money_window' | 'set' | string;
+  type: 'text' | 'count' | 'money' | 'date' | 'count_in_window' | 'money_in_window' | 'flag' | string;
   operators: string[];
-  description?: string;
+  note?: string;
   values?: { value: string; customers: number }[];
   custom?: boolean;
 }

@@ -1,0 +1,49 @@
+// Rendering a page in tests as the app does: theme, query client, router, and a signed-in session.
+
+import { MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import type { Me } from './api/types';
+import { SessionProvider } from './auth/session';
+
+export const ADMIN: Me = { kind: 'user', id: 'u1', email: 'ana@example.com', name: 'Ana', role: 'admin', scopes: ['admin'] };
+export const VIEWER: Me = { kind: 'user', id: 'u2', email: 'vic@example.com', name: 'Vic', role: 'viewer', scopes: ['read'] };
+
+/** Answers fetches by path prefix; unmatched paths are 404 problems. Returns the calls made. */
+export function mockFetch(routes: Record<string, unknown | ((init?: RequestInit) => unknown)>) {
+  const calls: { url: string; init?: RequestInit }[] = [];
+  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+    calls.push({ url, init });
+    const key = Object.keys(routes)
+      .sort((a, b) => b.length - a.length)
+      .find((k) => url.startsWith(k));
+    if (key === undefined) {
+      return new Response(JSON.stringify({ status: 404, title: 'Not found', detail: `no mock for ${url}`, type: 'x' }), {
+        status: 404,
+      });
+    }
+    const value = routes[key];
+    const body = typeof value === 'function' ? (value as (init?: RequestInit) => unknown)(init) : value;
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  });
+  return calls;
+}
+
+export function renderPage(ui: ReactElement, { path = '/', route = '/', me = ADMIN }: { path?: string; route?: string; me?: Me } = {}) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <MantineProvider>
+      <QueryClientProvider client={client}>
+        <MemoryRouter initialEntries={[route]}>
+          <SessionProvider me={me}>
+            <Routes>
+              <Route path={path} element={ui} />
+            </Routes>
+          </SessionProvider>
+        </MemoryRouter>
+      </QueryClientProvider>
+    </MantineProvider>,
+  );
+}
