@@ -36,6 +36,8 @@ pub struct ApiSettings {
     pub currency: Currency,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The largest CSV file an import takes, in bytes (it is streamed, never held whole).
+    pub import_max_bytes: usize,
     /// The secret vendor receipts are signed with.
     pub receipt_secret: String,
     /// How old a receipt's signature may be.
@@ -53,6 +55,7 @@ impl Default for ApiSettings {
         Self {
             currency: Currency::INR,
             max_body_bytes: 32 * 1024 * 1024,
+            import_max_bytes: 256 * 1024 * 1024,
             receipt_secret: String::new(),
             receipt_max_age: std::time::Duration::from_secs(300),
             auth: AuthSettings::default(),

@@ -21,6 +21,9 @@ pub enum ApiError {
     },
     #[error("send the body as application/json")]
     UnsupportedMediaType,
+    /// A body of another media type than the one named.
+    #[error("send the body as {0}")]
+    MediaType(&'static str),
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("sign in, or send a valid API key as 'Authorization: Bearer <key>'")]
@@ -85,7 +88,7 @@ impl ApiError {
                 "Invalid request body",
             ),
             BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
-            UnsupportedMediaType => (
+            UnsupportedMediaType | MediaType(_) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 "Unsupported media type",

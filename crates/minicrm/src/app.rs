@@ -109,13 +109,13 @@ impl AppConfig {
             api: ApiSettings {
                 currency: settings.currency()?,
                 max_body_bytes: settings.max_body_bytes,
+                import_max_bytes: settings.import_max_bytes,
                 receipt_secret: receipt_secret.clone(),
                 receipt_max_age: Duration::from_secs(settings.receipt_max_age_secs),
                 auth: settings.auth()?,
                 ai: settings.ai()?,
-                web_dir: Some(settings.web_dir.clone().into()).filter(|d: &std::path::PathBuf| {
-                    !d.as_os_str().is_empty()
-                }),
+                web_dir: Some(settings.web_dir.clone().into())
+                    .filter(|d: &std::path::PathBuf| !d.as_os_str().is_empty()),
             },
             consumer: settings.consumer(),
             ingest: settings.ingest(),

@@ -116,6 +116,9 @@ pub struct Settings {
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "MINICRM_MAX_BODY_BYTES", default_value_t = 32 * 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// The largest CSV file an import takes, in bytes (streamed in batches, never held whole).
+    #[arg(long, env = "MINICRM_IMPORT_MAX_BYTES", default_value_t = 256 * 1024 * 1024, global = true)]
+    pub import_max_bytes: usize,
     /// Database connections per process (SQLite: readers beside the one writer).
     #[arg(
         long,
@@ -361,7 +364,12 @@ pub struct Settings {
     )]
     pub ai_timeout_secs: u64,
     /// The built web UI (`npm run build` in web/ writes it); unset or missing: `/` says how to build it.
-    #[arg(long, env = "MINICRM_WEB_DIR", default_value = "web/dist", global = true)]
+    #[arg(
+        long,
+        env = "MINICRM_WEB_DIR",
+        default_value = "web/dist",
+        global = true
+    )]
     pub web_dir: String,
     /// Log filter, as in RUST_LOG (e.g. info, minicrm=debug).
     #[arg(long, env = "MINICRM_LOG", default_value = "info", global = true)]

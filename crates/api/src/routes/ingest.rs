@@ -121,13 +121,7 @@ where
         let hash = keyed.then(|| hex::encode(sha2::Sha256::digest(&body)));
         let records = parse_batch::<T>(&body, &ctx)?;
         let count = records.len();
-        let batch = Batch {
-            ingestion_id: id.clone(),
-            api_key_id,
-            request_hash: hash.clone(),
-            records,
-        };
-        let envelope = Envelope::with_id(id, queue, 1, &batch).map_err(anyhow::Error::from)?;
+        let envelope = batch_envelope(id, queue, api_key_id, hash.clone(), records)?;
         Ok((count, hash, envelope))
     })
     .await
@@ -155,9 +149,6 @@ where
         }
         return Ok(accepted(count, &ingestion_id, true));
     }
-    // The record travels with the message: where the bus keeps its messages in a database, both commit
-    // together there; otherwise the record commits first and the message is published after.
-    let mut tx = state.bus.outbox().unwrap_or(&state.db).begin().await?;
     let record = ingestions::NewIngestion {
         id: &ingestion_id,
         kind,
@@ -166,23 +157,59 @@ where
         request_hash: hash.as_deref(),
         created_at: ctx.now.millis(),
     };
-    let fresh = ingestions::create(&mut tx, &record).await?;
+    let fresh = publish(state, &record, queue, &envelope).await?;
+    Ok(accepted(count, &ingestion_id, !fresh))
+}
+
+/// The message of an accepted batch: its records, already validated, under the ingestion's id.
+pub(crate) fn batch_envelope<T: Serialize>(
+    ingestion_id: String,
+    queue: &'static str,
+    api_key_id: Option<String>,
+    request_hash: Option<String>,
+    records: Vec<T>,
+) -> Result<Envelope, ApiError> {
+    let batch = Batch {
+        ingestion_id: ingestion_id.clone(),
+        api_key_id,
+        request_hash,
+        records,
+    };
+    Ok(Envelope::with_id(ingestion_id, queue, 1, &batch).map_err(anyhow::Error::from)?)
+}
+
+/// Records an ingestion and publishes its batch durably; says whether the ingestion is new (`false`:
+/// a concurrent retry under the same idempotency key got here first and published it). A bus that
+/// cannot take the batch is a 503: nothing was accepted.
+pub(crate) async fn publish(
+    state: &AppState,
+    record: &ingestions::NewIngestion<'_>,
+    queue: &'static str,
+    envelope: &Envelope,
+) -> Result<bool, ApiError> {
+    let refused = |e: minicrm_bus::BusError| {
+        ApiError::Unavailable(format!("the batch was not accepted, send it again: {e}"))
+    };
+    // The record travels with the message: where the bus keeps its messages in a database, both commit
+    // together there; otherwise the record commits first and the message is published after.
+    let mut tx = state.bus.outbox().unwrap_or(&state.db).begin().await?;
+    let fresh = ingestions::create(&mut tx, record).await?;
     // A concurrent retry under the same key that got here first has published it already.
     let published = !fresh
         || state
             .bus
-            .publish_in(&mut tx, queue, &envelope)
+            .publish_in(&mut tx, queue, envelope)
             .await
             .map_err(refused)?;
     tx.commit().await?;
     if !published {
-        if let Err(e) = state.bus.publish(queue, &envelope).await {
+        if let Err(e) = state.bus.publish(queue, envelope).await {
             tracing::error!(error = %e, "could not publish an accepted batch");
-            let _ = ingestions::mark_failed(&state.db, &ingestion_id).await;
+            let _ = ingestions::mark_failed(&state.db, record.id).await;
             return Err(refused(e));
         }
     }
-    Ok(accepted(count, &ingestion_id, !fresh))
+    Ok(fresh)
 }
 
 /// The 202 for an accepted batch; `Idempotent-Replayed: true` when an earlier request under the same

@@ -7,8 +7,10 @@ mod auth;
 mod campaigns;
 mod customers;
 mod health;
+mod imports;
 mod ingest;
 mod orders;
+mod overview;
 mod people;
 mod saved_segments;
 mod segments;
@@ -29,6 +31,8 @@ struct Document;
 fn routes() -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .merge(ingest::router())
+        .merge(imports::router())
+        .merge(overview::router())
         .merge(customers::router())
         .merge(orders::router())
         .merge(segments::router())

@@ -6,6 +6,7 @@ mod auth;
 mod campaigns;
 mod delivery;
 mod helpers;
+mod imports;
 mod ingest;
 mod issuer;
 mod segments;
