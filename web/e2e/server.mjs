@@ -21,16 +21,19 @@ async function freePort() {
 export async function startServer({ binary, webDir }) {
   const dir = mkdtempSync(join(tmpdir(), 'minicrm-e2e-'));
   const [port, vendorPort] = [await freePort(), await freePort()];
+  const env = { ...process.env };
+  // The embedded default: SQLite and the database queue, whatever the calling shell names.
+  delete env.MINICRM_AMQP_URL;
+  delete env.DATABASE_URL;
   const child = spawn(resolve(binary), ['serve'], {
     env: {
-      ...process.env,
+      ...env,
       DATABASE_URL: `sqlite://${join(dir, 'minicrm.db')}`,
       MINICRM_BIND: `127.0.0.1:${port}`,
       MINICRM_VENDOR_BIND: `127.0.0.1:${vendorPort}`,
       MINICRM_WEB_DIR: resolve(webDir),
       MINICRM_VENDOR_LATENCY_MS: '100-600',
       MINICRM_LOG: 'warn',
-      MINICRM_AMQP_URL: '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

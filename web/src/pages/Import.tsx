@@ -19,6 +19,8 @@ export interface ImportRecord {
   rows_total: number;
   rows_valid: number;
   rows_rejected: number;
+  /** All row errors; `errors` holds the first of them. */
+  errors_total?: number;
   persisted?: number;
   pending?: number;
   rejected_by_consumer?: number;
@@ -120,9 +122,9 @@ function ImportProgress({ id }: { id: string }) {
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
-            {r.rows_rejected > r.errors.length && (
+            {(r.errors_total ?? r.errors.length) > r.errors.length && (
               <Text size="xs" c="dimmed">
-                The first {number(r.errors.length)} of {number(r.rows_rejected)} are shown.
+                The first {number(r.errors.length)} of {number(r.errors_total ?? 0)} problems are shown.
               </Text>
             )}
           </>

@@ -1,0 +1,169 @@
+// The browser test: playwright-core driving Debian's Chromium against a real `minicrm serve` on a fresh
+// database. It signs in with the one-time link, imports customers and orders from CSV, builds a segment
+// from a sentence and adjusts it while the count follows, composes and launches a campaign with an AI
+// variant, watches it complete in the history, and opens its detail and summary. It saves a screenshot
+// of each page under docs/screenshots (and a phone-sized one of the composer).
+//
+// MINICRM_BIN: the minicrm binary (default ../target/debug/minicrm); CHROMIUM: the browser
+// (default /usr/bin/chromium); E2E_SCREENSHOTS=0 skips writing screenshots.
+
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { demoCsv, startServer } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const shots = join(root, 'docs', 'screenshots');
+const binary = process.env.MINICRM_BIN ?? join(root, 'target', 'debug', 'minicrm');
+const saveShots = process.env.E2E_SCREENSHOTS !== '0';
+
+function check(condition, message) {
+  if (!condition) throw new Error(`e2e: ${message}`);
+}
+
+async function until(what, fn, timeoutMs = 60_000) {
+  const start = Date.now();
+  let last;
+  while (Date.now() - start < timeoutMs) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`e2e: timed out waiting for ${what} (last: ${last})`);
+}
+
+async function shot(page, name) {
+  if (!saveShots) return;
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+}
+
+async function importCsv(page, kind, name, text) {
+  await page.goto(new URL('/import', page.url()).href);
+  await page.locator('label', { hasText: kind === 'customers' ? /^Customers$/ : /^Orders$/ }).click();
+  await page.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.getByRole('button', { name: `Import ${kind}` }).click();
+  await page.getByText('completed', { exact: true }).first().waitFor({ timeout: 60_000 });
+}
+
+async function main() {
+  mkdirSync(shots, { recursive: true });
+  const server = await startServer({ binary, webDir: join(root, 'web', 'dist') });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const errors = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-IN', timezoneId: 'Asia/Kolkata' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    // The signed-out first visit asks /api/v1/me and gets its expected 401.
+    page.on('console', (m) => m.type() === 'error' && !/status of 40[14]/.test(m.text()) && errors.push(`console: ${m.text()}`));
+
+    // The sign-in page in local mode, then the one-time link.
+    await page.goto(server.url);
+    await page.getByText('minicrm login-link').waitFor();
+    await shot(page, 'sign-in');
+    await page.goto(server.link);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    check(new URL(page.url()).pathname === '/', `signed in to ${page.url()}`);
+
+    // Import customers (two rows are refused, with their reasons) and their orders.
+    const csv = demoCsv();
+    await importCsv(page, 'customers', 'customers.csv', csv.customers);
+    const refused = page.getByRole('table', { name: 'Rows that failed' });
+    await refused.waitFor();
+    check((await refused.locator('tbody tr').count()) === 2, 'two refused rows listed');
+    await shot(page, 'import');
+    await importCsv(page, 'orders', 'orders.csv', csv.orders);
+
+    // Customers and one customer's detail.
+    await page.goto(`${server.url}/customers`);
+    await page.getByRole('link', { name: /Asha|Ravi|Meera|Arjun/ }).first().waitFor();
+    await shot(page, 'customers');
+    await page.getByRole('link', { name: /Asha|Ravi|Meera|Arjun/ }).first().click();
+    await page.getByRole('heading', { name: 'Recent orders' }).waitFor();
+    await shot(page, 'customer');
+
+    // A segment from a sentence, then adjusted by hand: the count follows.
+    await page.goto(`${server.url}/segments/new`);
+    await page.getByLabel('Describe the audience in plain language').fill('customers from Mumbai or Pune who spent over ₹2,000 and love cricket');
+    await page.getByRole('button', { name: 'Build rules' }).click();
+    await page.getByText('love cricket').first().waitFor();
+    const count = page.getByTestId('audience-count');
+    const first = await until('an audience count', async () => (await count.textContent())?.trim());
+    await page.getByLabel('Describe the audience in plain language').fill('customers from Mumbai who spent over ₹2,000');
+    await page.getByRole('button', { name: 'Build rules' }).click();
+    const second = await until('the count to change', async () => {
+      const text = (await count.textContent())?.trim();
+      return text && text !== first ? text : null;
+    });
+    check(Number(second.replace(/,/g, '')) < Number(first.replace(/,/g, '')), `Mumbai alone (${second}) is fewer than Mumbai or Pune (${first})`);
+    await page.getByLabel('Name').fill('Mumbai spenders');
+    await shot(page, 'segment-editor');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.waitForURL(/\/segments$/);
+    await page.getByText('Mumbai spenders').waitFor();
+    await shot(page, 'segments');
+
+    // Compose and launch a campaign with an AI variant.
+    await page.goto(`${server.url}/campaigns/new`);
+    await page.getByRole('textbox', { name: 'Name' }).fill('Festive hello');
+    await page.getByRole('combobox', { name: 'Objective' }).fill('festive sale');
+    await page.getByRole('combobox', { name: 'Objective' }).press('Escape');
+    await page.getByRole('combobox', { name: 'Segment' }).click();
+    await page.getByRole('option', { name: /Mumbai spenders/ }).click();
+    await page.getByTestId('audience-count').waitFor();
+    await page.getByRole('button', { name: 'Write three variants' }).click();
+    await page.getByRole('button', { name: 'Use the Personal variant' }).click();
+    const message = await page.getByRole('textbox', { name: 'Message' }).inputValue();
+    check(message.includes('{{first_name'), `the variant filled the message: ${message}`);
+    await shot(page, 'composer');
+    await page.setViewportSize({ width: 390, height: 844 });
+    // Let the navigation bar finish folding away.
+    await page.waitForTimeout(1000);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'composer-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.getByRole('button', { name: 'Launch campaign' }).click();
+    await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
+    const detailUrl = page.url();
+
+    // It completes in the history, which refreshes itself.
+    await page.goto(`${server.url}/campaigns`);
+    const row = page.getByRole('row', { name: /Festive hello/ });
+    await until('the campaign to complete in the history', async () => (await row.textContent())?.includes('completed'), 120_000);
+    await shot(page, 'campaigns');
+
+    // Its detail and summary.
+    await page.goto(detailUrl);
+    await page.getByText(/delivery rate is/i).first().waitFor({ timeout: 30_000 });
+    await shot(page, 'campaign-detail');
+
+    // The dashboard and the settings.
+    await page.goto(server.url);
+    await page.getByText('Revenue').first().waitFor();
+    await shot(page, 'dashboard');
+    await page.goto(`${server.url}/settings`);
+    await page.getByRole('tab').first().waitFor();
+    await shot(page, 'settings');
+
+    check(errors.length === 0, `the pages logged errors:\n${errors.join('\n')}`);
+    console.log('e2e: passed');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
