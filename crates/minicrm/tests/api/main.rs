@@ -12,3 +12,4 @@ mod issuer;
 mod segments;
 mod sign_in;
 mod validation;
+mod web;
