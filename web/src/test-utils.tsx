@@ -4,12 +4,28 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import type { Me } from './api/types';
 import { SessionProvider } from './auth/session';
 
-export const ADMIN: Me = { kind: 'user', id: 'u1', email: 'ana@example.com', name: 'Ana', role: 'admin', scopes: ['admin'] };
-export const VIEWER: Me = { kind: 'user', id: 'u2', email: 'vic@example.com', name: 'Vic', role: 'viewer', scopes: ['read'] };
+export const ADMIN: Me = {
+  kind: 'user',
+  id: 'u-admin',
+  email: 'asha@example.in',
+  name: 'Asha Rao',
+  role: 'admin',
+  provider: 'oidc',
+  scopes: ['read', 'write', 'ingest', 'admin'],
+};
+export const VIEWER: Me = {
+  kind: 'user',
+  id: 'u-viewer',
+  email: 'vik@example.in',
+  name: 'Vikram',
+  role: 'viewer',
+  provider: 'oidc',
+  scopes: ['read'],
+};
 
 /** Answers fetches by path prefix; unmatched paths are 404 problems. Returns the calls made. */
 export function mockFetch(routes: Record<string, unknown | ((init?: RequestInit) => unknown)>) {
@@ -31,15 +47,23 @@ export function mockFetch(routes: Record<string, unknown | ((init?: RequestInit)
   return calls;
 }
 
+/** Where the app went: tests that navigate read it from `data-testid="location"`. */
+function WhereAmI() {
+  const location = useLocation();
+  return <div data-testid="location">{location.pathname + location.search}</div>;
+}
+
+/** Renders `ui` at the URL `path`, matched by the route pattern `route`, for a signed-in `me`. */
 export function renderPage(ui: ReactElement, { path = '/', route = '/', me = ADMIN }: { path?: string; route?: string; me?: Me } = {}) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   return render(
-    <MantineProvider>
+    <MantineProvider env="test">
       <QueryClientProvider client={client}>
-        <MemoryRouter initialEntries={[route]}>
+        <MemoryRouter initialEntries={[path]}>
           <SessionProvider me={me}>
             <Routes>
-              <Route path={path} element={ui} />
+              <Route path={route} element={ui} />
+              <Route path="*" element={<WhereAmI />} />
             </Routes>
           </SessionProvider>
         </MemoryRouter>

@@ -1,54 +1,9 @@
 // Test helpers for the dashboard, campaign and settings pages: render a page inside the app's
 // providers with a signed-in person, and answer fetch from a table of routes.
 
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render } from '@testing-library/react';
-import type { ReactElement } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { vi } from 'vitest';
-import type { Me } from '../../api/types';
-import { SessionProvider } from '../../auth/session';
 
-export const admin: Me = {
-  kind: 'user',
-  id: 'u-admin',
-  email: 'asha@example.in',
-  name: 'Asha Rao',
-  role: 'admin',
-  provider: 'oidc',
-  scopes: ['read', 'write', 'ingest', 'admin'],
-};
-
-export const viewer: Me = {
-  kind: 'user',
-  id: 'u-viewer',
-  email: 'vik@example.in',
-  name: 'Vikram',
-  role: 'viewer',
-  provider: 'oidc',
-  scopes: ['read'],
-};
-
-export function renderPage(
-  element: ReactElement,
-  { path = '/', route = '/', me = admin }: { path?: string; route?: string; me?: Me } = {},
-) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
-  return render(
-    <MantineProvider env="test">
-      <QueryClientProvider client={client}>
-        <MemoryRouter initialEntries={[path]}>
-          <SessionProvider me={me}>
-            <Routes>
-              <Route path={route} element={element} />
-            </Routes>
-          </SessionProvider>
-        </MemoryRouter>
-      </QueryClientProvider>
-    </MantineProvider>,
-  );
-}
+export { ADMIN as admin, VIEWER as viewer, renderPage } from '../../test-utils';
 
 export interface Call {
   method: string;

@@ -1,13 +1,9 @@
 // Test helpers (imported by *.test.tsx only): a fetch stub that answers by method and path with any
 // status, and a render with the app's providers and a probe that shows where the router went.
 
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import type { Me } from '../../api/types';
-import { SessionProvider } from '../../auth/session';
+import { renderPage } from '../../test-utils';
 
 export interface Call {
   method: string;
@@ -82,25 +78,7 @@ export function problem(status: number, detail: string, extra: Record<string, un
   return reply(status, { type: 'urn:minicrm:problem:x', title: 'Problem', status, detail, ...extra });
 }
 
-function WhereAmI() {
-  const location = useLocation();
-  return <div data-testid="location">{location.pathname + location.search}</div>;
-}
-
+/** Renders `ui` at the URL `route`, matched by the pattern `path` (the shared helper's names swapped). */
 export function renderAt(ui: ReactElement, { path, route, me }: { path: string; route: string; me: Me }) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
-  return render(
-    <MantineProvider>
-      <QueryClientProvider client={client}>
-        <MemoryRouter initialEntries={[route]}>
-          <SessionProvider me={me}>
-            <Routes>
-              <Route path={path} element={ui} />
-              <Route path="*" element={<WhereAmI />} />
-            </Routes>
-          </SessionProvider>
-        </MemoryRouter>
-      </QueryClientProvider>
-    </MantineProvider>,
-  );
+  return renderPage(ui, { path: route, route: path, me });
 }
