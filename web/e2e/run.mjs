@@ -99,18 +99,20 @@ async function main() {
     await page.getByText('love cricket').first().waitFor();
     const count = page.getByTestId('audience-count');
     const first = await until('an audience count', async () => (await count.textContent())?.trim());
-    await page.getByLabel('Describe the audience in plain language').fill('customers from Mumbai who spent over ₹2,000');
-    await page.getByRole('button', { name: 'Build rules' }).click();
+    // Adjust it by hand in the builder: a higher spend threshold, a smaller audience.
+    const spend = page.getByLabel('Total spend value');
+    await spend.fill('5000');
+    await spend.blur();
     const second = await until('the count to change', async () => {
       const text = (await count.textContent())?.trim();
       return text && text !== first ? text : null;
     });
-    check(Number(second.replace(/,/g, '')) < Number(first.replace(/,/g, '')), `Mumbai alone (${second}) is fewer than Mumbai or Pune (${first})`);
-    await page.getByLabel('Name').fill('Mumbai spenders');
+    check(Number(second.replace(/,/g, '')) < Number(first.replace(/,/g, '')), `spend over ₹5,000 (${second}) is fewer than over ₹2,000 (${first})`);
+    await page.getByLabel('Name').fill('Mumbai and Pune big spenders');
     await shot(page, 'segment-editor');
     await page.getByRole('button', { name: 'Save segment' }).click();
     await page.waitForURL(/\/segments$/);
-    await page.getByText('Mumbai spenders').waitFor();
+    await page.getByText('Mumbai and Pune big spenders').waitFor();
     await shot(page, 'segments');
 
     // Compose and launch a campaign with an AI variant.
@@ -119,7 +121,7 @@ async function main() {
     await page.getByRole('combobox', { name: 'Objective' }).fill('festive sale');
     await page.getByRole('combobox', { name: 'Objective' }).press('Escape');
     await page.getByRole('combobox', { name: 'Segment' }).click();
-    await page.getByRole('option', { name: /Mumbai spenders/ }).click();
+    await page.getByRole('option', { name: /Mumbai and Pune big spenders/ }).click();
     await page.getByTestId('audience-count').waitFor();
     await page.getByRole('button', { name: 'Write three variants' }).click();
     await page.getByRole('button', { name: 'Use the Personal variant' }).click();
