@@ -2,7 +2,8 @@
 // database. It signs in with the one-time link, imports customers and orders from CSV, builds a segment
 // from a sentence and adjusts it while the count follows, composes and launches a campaign with an AI
 // variant, watches it complete in the history, and opens its detail and summary. It saves a screenshot
-// of each page under docs/screenshots (and a phone-sized one of the composer).
+// of each page under docs/screenshots (and a phone-sized one of the composer), and checks with axe-core
+// that every control on each page has an accessible name.
 //
 // MINICRM_BIN: the minicrm binary (default ../target/debug/minicrm); CHROMIUM: the browser
 // (default /usr/bin/chromium); E2E_SCREENSHOTS=0 skips writing screenshots.
@@ -10,6 +11,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { demoCsv, startServer } from './server.mjs';
 
@@ -38,9 +41,26 @@ async function until(what, fn, timeoutMs = 60_000) {
   throw new Error(`e2e: timed out waiting for ${what} (last: ${last})`);
 }
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const unlabelled = [];
+
+/** Every control on the page has an accessible name (axe-core's naming rules). */
+async function checkLabels(page, name) {
+  // Through the debugger protocol, which the page's CSP rightly does not let a script tag do.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'rule', values: ['label', 'button-name', 'link-name', 'select-name', 'aria-input-field-name', 'image-alt', 'aria-toggle-field-name'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  unlabelled.push(...violations.map((v) => `${name}: ${v}`));
+}
+
 async function shot(page, name) {
-  if (!saveShots) return;
   await page.waitForLoadState('networkidle').catch(() => {});
+  await checkLabels(page, name);
+  if (!saveShots) return;
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
 }
 
@@ -112,7 +132,7 @@ async function main() {
     await shot(page, 'segment-editor');
     await page.getByRole('button', { name: 'Save segment' }).click();
     await page.waitForURL(/\/segments$/);
-    await page.getByText('Mumbai and Pune big spenders').waitFor();
+    await page.getByRole('link', { name: 'Mumbai and Pune big spenders' }).first().waitFor();
     await shot(page, 'segments');
 
     // Compose and launch a campaign with an AI variant.
@@ -158,6 +178,7 @@ async function main() {
     await shot(page, 'settings');
 
     check(errors.length === 0, `the pages logged errors:\n${errors.join('\n')}`);
+    check(unlabelled.length === 0, `controls without an accessible name:\n${unlabelled.join('\n')}`);
     console.log('e2e: passed');
   } finally {
     await browser.close();
