@@ -1,6 +1,6 @@
 // Loading, empty and error states, the same everywhere.
 
-import { Alert, Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
@@ -47,5 +47,23 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
         )}
       </Stack>
     </Alert>
+  );
+}
+
+/** The "Load more" button under a paged list, while there is more. */
+export function LoadMore({
+  query,
+  label = 'Load more',
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+  label?: string;
+}) {
+  if (!query.hasNextPage) return null;
+  return (
+    <Group justify="center">
+      <Button variant="light" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+        {label}
+      </Button>
+    </Group>
   );
 }

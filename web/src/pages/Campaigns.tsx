@@ -10,7 +10,7 @@ import { campaignKeys, listCampaigns } from '../components/campaigns/api';
 import { CampaignList } from '../components/campaigns/CampaignList';
 import { pollWhileActive } from '../components/campaigns/model';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '../components/campaigns/types';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { Empty, ErrorState, Loading, LoadMore } from '../components/States';
 
 const CAMPAIGNS_PAGE_SIZE = 25;
 
@@ -86,17 +86,7 @@ export function Campaigns() {
       ) : (
         <>
           <CampaignList campaigns={items} />
-          {campaigns.hasNextPage && (
-            <Group justify="center">
-              <Button
-                variant="default"
-                onClick={() => void campaigns.fetchNextPage()}
-                loading={campaigns.isFetchingNextPage}
-              >
-                Load more
-              </Button>
-            </Group>
-          )}
+          <LoadMore query={campaigns} />
           {isFetchNextPageError && <ErrorState error={error} retry={() => void fetchNextPage()} />}
         </>
       )}

@@ -1,6 +1,6 @@
 // Customers: search by name, e-mail, phone or id; filter by city, spend and orders; page with a cursor.
 
-import { Anchor, Button, Group, NumberInput, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Group, NumberInput, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Customer, Page } from '../api/types';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { Empty, ErrorState, Loading, LoadMore } from '../components/States';
 import { date, money, number } from '../lib/format';
 
 export interface CustomerFilters {
@@ -121,13 +121,7 @@ export function Customers() {
           </Table.ScrollContainer>
         </Paper>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="light" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} />
     </Stack>
   );
 }

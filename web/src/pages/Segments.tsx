@@ -10,7 +10,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Page, Segment } from '../api/types';
 import { useSession } from '../auth/session';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { Empty, ErrorState, Loading, LoadMore } from '../components/States';
 import { dateTime, number } from '../lib/format';
 
 export function Segments() {
@@ -133,13 +133,7 @@ export function Segments() {
           </Table.ScrollContainer>
         </Paper>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="light" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} />
       <Modal opened={doomed !== null} onClose={close} title="Delete this segment?" centered>
         <Stack>
           <Text size="sm">

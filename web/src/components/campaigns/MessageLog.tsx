@@ -1,11 +1,11 @@
 // The communication log of a campaign: a status filter and "Load more" paging; a table, or cards on
 // a phone.
 
-import { Anchor, Button, Card, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Card, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Empty, ErrorState, Loading } from '../States';
+import { Empty, ErrorState, Loading, LoadMore } from '../States';
 import { campaignKeys, listMessages } from './api';
 import { preciseTime as dateTime, reasonLabel } from './model';
 import { StatusBadge } from './StatusBadge';
@@ -53,13 +53,7 @@ export function MessageLog({ id, phase, active }: { id: string; phase: string; a
       ) : (
         <>
           {compact ? <LogCards rows={rows} /> : <LogTable rows={rows} />}
-          {log.hasNextPage && (
-            <Group justify="center">
-              <Button variant="default" onClick={() => void fetchNextPage()} loading={log.isFetchingNextPage}>
-                Load more messages
-              </Button>
-            </Group>
-          )}
+          <LoadMore query={log} label="Load more messages" />
           {isFetchNextPageError && <ErrorState error={error} retry={() => void fetchNextPage()} />}
         </>
       )}
