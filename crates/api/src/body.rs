@@ -40,3 +40,18 @@ impl FromRequest<AppState> for JsonBody {
             .map_err(|_| ApiError::TooLarge(limit))
     }
 }
+
+impl JsonBody {
+    /// The body as one JSON value, for small request objects the handler reads field by field.
+    pub fn value(&self) -> Result<serde_json::Value, ApiError> {
+        json(&self.0)
+    }
+}
+
+/// `bytes` as one JSON value; not JSON is a 400 that says why.
+pub fn json(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest {
+        detail: format!("the body is not valid JSON: {e}"),
+        field: None,
+    })
+}

@@ -108,18 +108,7 @@ pub async fn sample(
             .limit(limit)
             .to_owned()
     };
-    Ok(match db {
-        Db::Sqlite { read, .. } => {
-            let (sql, values) =
-                query(minicrm_store::Backend::Sqlite).build_sqlx(SqliteQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_all(read).await?
-        }
-        Db::Postgres(pool) => {
-            let (sql, values) =
-                query(minicrm_store::Backend::Postgres).build_sqlx(PostgresQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_all(pool).await?
-        }
-    })
+    fetch_all(db, query).await
 }
 
 /// The ids of the customers matching `rules` now, in id order, read in the caller's transaction: a
@@ -193,6 +182,20 @@ pub async fn order_slots(
         }
         q.to_owned()
     };
+    fetch_all(db, query).await
+}
+
+/// Runs a select built for the database's backend on its readers, every row read as `T`.
+async fn fetch_all<T>(
+    db: &Db,
+    query: impl Fn(minicrm_store::Backend) -> SelectStatement,
+) -> Result<Vec<T>, StoreError>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
     Ok(match db {
         Db::Sqlite { read, .. } => {
             let (sql, values) =

@@ -90,6 +90,11 @@ impl AuthSettings {
                 .is_some_and(|(_, domain)| self.allowed_domains.iter().any(|d| d == domain))
     }
 
+    /// A session's idle limit in milliseconds.
+    pub fn idle_ms(&self) -> i64 {
+        self.session_idle.as_millis() as i64
+    }
+
     /// Whether the public URL is https, so that cookies must be `Secure`.
     pub fn secure(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -168,6 +173,15 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .map(str::trim)
 }
 
+/// Whether a request carries the session's CSRF token (compared in constant time).
+pub fn csrf_matches(headers: &axum::http::HeaderMap, session: &Session) -> bool {
+    let sent = headers
+        .get(CSRF_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    constant_time_eq(sent, session.csrf_token.as_bytes())
+}
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -197,19 +211,12 @@ impl FromRequestParts<AppState> for Caller {
         let settings = &state.settings.auth;
         let token =
             cookies::session_token(&parts.headers, settings).ok_or(ApiError::Unauthorized)?;
-        let idle = settings.session_idle.as_millis() as i64;
+        let idle = settings.idle_ms();
         let session = sessions::find(&state.db, &token, idle, now)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        if !is_safe(&parts.method) {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .map(|v| v.as_bytes())
-                .unwrap_or_default();
-            if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
-                return Err(ApiError::Csrf);
-            }
+        if !is_safe(&parts.method) && !csrf_matches(&parts.headers, &session) {
+            return Err(ApiError::Csrf);
         }
         state
             .auth

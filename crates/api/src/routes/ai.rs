@@ -40,13 +40,10 @@ const MAX_PROMPT_CHARS: usize = 1_000;
 async fn segment_rules(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody,
+    body: JsonBody,
 ) -> Result<Json<RulesAnswer>, ApiError> {
     caller.require(Scope::Write)?;
-    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
-        detail: format!("the body is not JSON: {e}"),
-        field: None,
-    })?;
+    let body = body.value()?;
     let prompt = match body.get("prompt") {
         Some(Value::String(p)) if !p.trim().is_empty() => p.trim(),
         _ => return Err(ApiError::bad_field("prompt", "prompt is a non-empty text")),
@@ -74,13 +71,10 @@ const SEND_TIME_WINDOW_MS: i64 = 365 * 86_400_000;
 async fn send_time(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody,
+    body: JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::Read)?;
-    let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
-        detail: format!("the body is not JSON: {e}"),
-        field: None,
-    })?;
+    let value = body.value()?;
     let audience: Group = match value.get("segment_id") {
         Some(Value::String(id)) => {
             let segment = segments::get(&state.db, id).await.map_err(|e| match e {
@@ -92,7 +86,7 @@ async fn send_time(
             rules::parse(&segment.rules.0, state.settings.currency).map_err(ApiError::Rules)?
         }
         Some(_) => return Err(ApiError::bad_field("segment_id", "segment_id is a text")),
-        None => super::segments::read_rules(&body, &state)?,
+        None => super::segments::read_rules(&value, &state)?,
     };
     let recommendation = recommend(&state, Some(&audience)).await?;
     let mut out = serde_json::to_value(recommendation).expect("serialises");
@@ -152,13 +146,10 @@ fn fields_of(group: &Group, out: &mut Vec<String>) {
 async fn messages(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody,
+    body: JsonBody,
 ) -> Result<Json<MessagesAnswer>, ApiError> {
     caller.require(Scope::Write)?;
-    let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
-        detail: format!("the body is not JSON: {e}"),
-        field: None,
-    })?;
+    let value = body.value()?;
     let objective = match value.get("objective") {
         Some(Value::String(o)) if !o.trim().is_empty() && o.chars().count() <= 200 => o.trim(),
         _ => {

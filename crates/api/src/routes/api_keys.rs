@@ -66,13 +66,10 @@ async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Valu
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody,
+    body: JsonBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(Scope::Admin)?;
-    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
-        detail: format!("the body is not JSON: {e}"),
-        field: None,
-    })?;
+    let body = body.value()?;
     let name = match body.get("name") {
         Some(Value::String(n)) if !n.trim().is_empty() && n.trim().chars().count() <= 100 => {
             n.trim().to_owned()

@@ -4,7 +4,7 @@
 
 use crate::auth::limits::ClientIp;
 use crate::auth::oidc::SignInError;
-use crate::auth::{cookies, Caller, Principal, CSRF_HEADER};
+use crate::auth::{cookies, csrf_matches, Caller, Principal};
 use crate::{ApiError, AppState};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -225,7 +225,7 @@ async fn start_session(
         }
         sessions::purge(
             &state.db,
-            auth.session_idle.as_millis() as i64,
+            auth.idle_ms(),
             cookies::SIGN_IN_MAX_AGE.as_millis() as i64,
             now,
         )
@@ -269,13 +269,8 @@ async fn start_session(
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let auth = &state.settings.auth;
     if let Some(token) = cookies::session_token(&headers, auth) {
-        let idle = auth.session_idle.as_millis() as i64;
-        if let Some(session) = sessions::find(&state.db, &token, idle, now_ms()).await? {
-            let sent = headers
-                .get(CSRF_HEADER)
-                .map(|v| v.as_bytes())
-                .unwrap_or_default();
-            if !constant_time_eq(sent, session.csrf_token.as_bytes()) {
+        if let Some(session) = sessions::find(&state.db, &token, auth.idle_ms(), now_ms()).await? {
+            if !csrf_matches(&headers, &session) {
                 return Err(ApiError::Csrf);
             }
         }

@@ -62,13 +62,10 @@ async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
+    body: JsonBody,
 ) -> Result<Json<UserOut>, ApiError> {
     caller.require(Scope::Admin)?;
-    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
-        detail: format!("the body is not JSON: {e}"),
-        field: None,
-    })?;
+    let body = body.value()?;
     let Some(fields) = body.as_object() else {
         return Err(ApiError::bad_field(
             "",

@@ -64,8 +64,9 @@ struct SegmentIn {
 
 /// Reads and checks a segment from the body, and counts its audience now.
 async fn input(state: &AppState, body: &[u8]) -> Result<SegmentInput, ApiError> {
-    let rules = read_rules(body, state)?;
-    let segment: SegmentIn = serde_json::from_slice(body).map_err(|e| ApiError::BadRequest {
+    let value = crate::body::json(body)?;
+    let rules = read_rules(&value, state)?;
+    let segment: SegmentIn = serde_json::from_value(value).map_err(|e| ApiError::BadRequest {
         detail: format!("the body is not a segment: {e}"),
         field: None,
     })?;

@@ -46,12 +46,8 @@ async fn fields(State(state): State<AppState>, caller: Caller) -> Result<Json<Va
     Ok(Json(json!({"fields": fields})))
 }
 
-/// Reads `{"rules": …}` into a rule tree, or says what is wrong with it and where.
-pub(crate) fn read_rules(body: &[u8], state: &AppState) -> Result<Group, ApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::BadRequest {
-        detail: format!("the body is not valid JSON: {e}"),
-        field: None,
-    })?;
+/// Reads the `rules` of a body (`{"rules": …}`) into a rule tree, or says what is wrong with it and where.
+pub(crate) fn read_rules(value: &Value, state: &AppState) -> Result<Group, ApiError> {
     let tree = value
         .get("rules")
         .ok_or_else(|| ApiError::bad_field("rules", "the body needs a \"rules\" group"))?;
@@ -68,10 +64,10 @@ struct Preview {
 async fn preview(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(body): JsonBody,
+    body: JsonBody,
 ) -> Result<Json<Preview>, ApiError> {
     caller.require(Scope::Read)?;
-    let rules = read_rules(&body, &state)?;
+    let rules = read_rules(&body.value()?, &state)?;
     let now = Timestamp::now();
     let (count, sample) = tokio::try_join!(
         minicrm_segments::count(&state.db, &rules, now),
