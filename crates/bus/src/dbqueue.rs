@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 #[derive(Clone)]
 pub struct DbQueue {
@@ -85,27 +86,71 @@ impl DbQueue {
         if claimed.is_empty() {
             return Ok(Outcome::Empty);
         }
+        self.holding(&lease, self.settle(queue, &claimed, &lease, handler))
+            .await
+    }
+
+    /// Applies the claimed messages together, or, if that fails, one by one, and settles each.
+    async fn settle(
+        &self,
+        queue: &str,
+        claimed: &[queue::Claimed],
+        lease: &str,
+        handler: &dyn Handler,
+    ) -> anyhow::Result<Outcome> {
         if claimed.len() > 1 {
-            match self.apply(&claimed, handler).await {
-                Ok(()) => return self.ack(&claimed, &lease).await.map(|()| Outcome::Handled),
+            match self.apply(claimed, handler).await {
+                Ok(()) => return self.ack(claimed, lease).await.map(|()| Outcome::Handled),
                 Err(error) => {
                     tracing::warn!(queue, error = %format!("{error:#}"), "a group of messages failed; applying them one by one")
                 }
             }
         }
         let mut outcome = Outcome::Handled;
-        for msg in &claimed {
+        for msg in claimed {
+            // Instrumented, not entered: a guard held across an await lets another task's span close
+            // under it (tracing-subscriber then panics, "tried to clone a span that already closed").
             let span = tracing::info_span!("message", queue, message_id = %msg.message_id, attempt = msg.attempts);
-            let _enter = span.enter();
-            match self.apply(std::slice::from_ref(msg), handler).await {
-                Ok(()) => self.ack(std::slice::from_ref(msg), &lease).await?,
-                Err(error) => {
-                    self.retry_or_bury(msg, &lease, &error).await?;
-                    outcome = Outcome::Failed;
+            let settled = async {
+                match self.apply(std::slice::from_ref(msg), handler).await {
+                    Ok(()) => self
+                        .ack(std::slice::from_ref(msg), &lease)
+                        .await
+                        .map(|()| true),
+                    Err(error) => self
+                        .retry_or_bury(msg, &lease, &error)
+                        .await
+                        .map(|()| false),
                 }
+            }
+            .instrument(span)
+            .await?;
+            if !settled {
+                outcome = Outcome::Failed;
             }
         }
         Ok(outcome)
+    }
+
+    /// Runs `work` while renewing `lease` every third of the visibility timeout, so that a handler
+    /// that takes longer than the timeout (a send job waiting out a vendor outage) is not handed to a
+    /// second consumer meanwhile; a consumer that dies stops renewing, and its messages come back.
+    async fn holding<T>(&self, lease: &str, work: impl std::future::Future<Output = T>) -> T {
+        let visibility = self.options.visibility_timeout;
+        let mut renew = tokio::time::interval(visibility / 3);
+        renew.tick().await;
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                out = &mut work => return out,
+                _ = renew.tick() => {
+                    let until = now() + visibility.as_millis() as i64;
+                    if let Err(e) = queue::extend(&self.queue, lease, until).await {
+                        tracing::warn!(error = %e, "cannot renew a lease; another consumer may take its messages");
+                    }
+                }
+            }
+        }
     }
 
     /// Applies `messages` in one transaction of the data database, skipping those the inbox has seen,
