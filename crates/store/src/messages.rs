@@ -102,17 +102,44 @@ pub async fn claim(
 
 /// Hands claimed rows back (`sending` → `queued`) when their request could not be made.
 pub async fn release(db: &Db, ids: &[i64]) -> Result<(), StoreError> {
+    while_sending(db, ids, Set::Status(MessageStatus::Queued)).await
+}
+
+/// Renews the claim on rows still `sending` while their sender keeps retrying the vendor, so that the
+/// sweeper, which hands out again the rows of senders that died, leaves them alone.
+pub async fn renew(db: &Db, ids: &[i64], now: i64) -> Result<(), StoreError> {
+    while_sending(db, ids, Set::ClaimedAt(now)).await
+}
+
+/// What `while_sending` changes.
+#[derive(Clone, Copy)]
+enum Set {
+    Status(MessageStatus),
+    ClaimedAt(i64),
+}
+
+/// Changes rows that are still `sending`.
+async fn while_sending(db: &Db, ids: &[i64], set: Set) -> Result<(), StoreError> {
+    let column = match set {
+        Set::Status(_) => "status",
+        Set::ClaimedAt(_) => "claimed_at",
+    };
     let mut tx = db.begin().await?;
     for chunk in ids.chunks(sql::rows_per_statement(1)) {
         let statement = sql::numbered(
             tx.backend(),
             &format!(
-                "UPDATE communication_log SET status = ? WHERE status = ? AND id IN ({})",
+                "UPDATE communication_log SET {column} = ? WHERE status = ? AND id IN ({})",
                 sql::list(crate::Backend::Sqlite, chunk.len())
             ),
         );
         on_tx!(&mut tx, c => {
-            let mut q = sqlx::query(&statement).bind(MessageStatus::Queued.as_str()).bind(MessageStatus::Sending.as_str());
+            let q = sqlx::query(&statement);
+            let mut q = match set {
+                Set::Status(status) => q.bind(status.as_str()),
+                Set::ClaimedAt(at) => q.bind(at),
+            }
+            .bind(MessageStatus::Sending.as_str());
             for id in chunk {
                 q = q.bind(*id);
             }

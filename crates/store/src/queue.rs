@@ -109,6 +109,17 @@ pub async fn ack(
     tx.commit().await
 }
 
+/// Keeps a lease alive while its messages are being handled: they stay invisible to other consumers
+/// until `visible_at`. Returns whether the lease still held any message.
+pub async fn extend(db: &Db, lease: &str, visible_at: i64) -> Result<bool, StoreError> {
+    let mut tx = db.begin().await?;
+    let updated = on_tx!(&mut tx, c => sqlx::query(
+        "UPDATE queue_messages SET visible_at = $2 WHERE lease = $1")
+        .bind(lease).bind(visible_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok(updated > 0)
+}
+
 /// Makes a failed message visible again at `visible_at`, keeping the error for operators.
 pub async fn release(
     db: &Db,

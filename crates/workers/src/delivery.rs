@@ -79,6 +79,8 @@ pub struct SendBatch {
     settings: DeliverySettings,
     client: reqwest::Client,
     limiter: DefaultDirectRateLimiter,
+    /// Cut short a retry's wait: the job goes back to the queue rather than hold up the stop.
+    shutdown: CancellationToken,
 }
 
 /// What became of one vendor request.
@@ -91,7 +93,11 @@ enum Outcome {
 }
 
 impl SendBatch {
-    pub fn new(db: Db, settings: DeliverySettings) -> anyhow::Result<Self> {
+    pub fn new(
+        db: Db,
+        settings: DeliverySettings,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<Self> {
         let rate = NonZeroU32::new(settings.rate_per_second.max(1)).expect("non-zero");
         let burst =
             NonZeroU32::new(settings.request_batch.clamp(1, 1_000) as u32).expect("non-zero");
@@ -104,10 +110,13 @@ impl SendBatch {
             client,
             limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
             settings,
+            shutdown,
         })
     }
 
-    async fn post(&self, request: &BatchRequest) -> anyhow::Result<Outcome> {
+    /// Posts one request, retrying what the vendor may take later; the claimed rows `ids` stay
+    /// claimed (renewed) meanwhile. A stop cuts the waiting short with an error.
+    async fn post(&self, request: &BatchRequest, ids: &[i64]) -> anyhow::Result<Outcome> {
         let url = format!(
             "{}/v1/messages/batch",
             self.settings.vendor_url.trim_end_matches('/')
@@ -160,7 +169,11 @@ impl SendBatch {
             if tries >= self.settings.max_tries {
                 anyhow::bail!("the vendor did not take the batch after {tries} tries");
             }
-            tokio::time::sleep(wait).await;
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.shutdown.cancelled() => anyhow::bail!("stopping: the batch goes back to the queue"),
+            }
+            messages::renew(&self.db, ids, now()).await?;
         }
     }
 
@@ -187,11 +200,11 @@ impl SendBatch {
                 })
                 .collect(),
         };
-        let outcome = match self.post(&request).await {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let outcome = match self.post(&request, &ids).await {
             Ok(outcome) => outcome,
             Err(e) => {
                 // Hand the rows back so the job's retry claims them at once.
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
                 messages::release(&self.db, &ids).await?;
                 return Err(e);
             }
@@ -212,7 +225,6 @@ impl SendBatch {
                 messages::mark_sent(&mut tx, &sent, now).await?
             }
             Outcome::Refused(reason) | Outcome::Unauthorised(reason) => {
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
                 tracing::error!(%reason, "the vendor refused a batch");
                 messages::fail_sending(&mut tx, &ids, &reason, now).await?
             }

@@ -134,6 +134,7 @@ pub async fn run(
     let send: Arc<dyn Handler> = Arc::new(delivery::SendBatch::new(
         db.clone(),
         settings.delivery.clone(),
+        shutdown.clone(),
     )?);
     let receipts: Arc<dyn Handler> = Arc::new(delivery::ApplyReceipts);
     let mut tasks = tokio::task::JoinSet::new();
