@@ -123,6 +123,8 @@ impl AppConfig {
                 vendor_url: settings.vendor_url.clone().unwrap_or_default(),
                 vendor_api_key: vendor_key.clone(),
                 rate_per_second: settings.delivery_rate,
+                stale_after: settings.delivery_staleness().0,
+                sweep_interval: settings.delivery_staleness().1,
                 ..Default::default()
             },
             public_url: settings.public_url.clone(),

@@ -213,6 +213,25 @@ pub struct Settings {
         global = true
     )]
     pub receipt_linger_ms: u64,
+    /// Seconds the database queue leases a message to a consumer: a consumer that dies holding one
+    /// leaves it to another after this long (RabbitMQ hands it back as soon as the connection drops).
+    #[arg(
+        long,
+        env = "MINICRM_QUEUE_LEASE_SECS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub queue_lease_secs: u64,
+    /// Seconds a message may stay `sending` unrenewed (its sender died between claiming and recording)
+    /// before another worker sends it again; the vendor recognises the repeat by its reference. A live
+    /// sender renews its claim between tries, so keep this above one vendor request's time limit (15 s).
+    #[arg(
+        long,
+        env = "MINICRM_DELIVERY_STALE_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub delivery_stale_secs: u64,
     /// Where the vendor simulator listens (`minicrm vendor`, and inside `serve`).
     #[arg(
         long,
@@ -393,6 +412,7 @@ impl Settings {
             concurrency: self.worker_concurrency,
             max_attempts: self.max_attempts,
             batch: self.queue_batch,
+            visibility_timeout: Duration::from_secs(self.queue_lease_secs.max(1)),
             tuning: minicrm_workers::queue_tuning(
                 self.delivery_concurrency,
                 self.receipt_batch,
@@ -518,6 +538,14 @@ impl Settings {
             .model()
             .map_err(|e| anyhow::anyhow!("MINICRM_AI_PROVIDER: {e}"))?;
         Ok(settings)
+    }
+
+    /// How stale `sending` rows are found: looked for four times per staleness period, at most every
+    /// 15 s and at least every 250 ms.
+    pub fn delivery_staleness(&self) -> (Duration, Duration) {
+        let stale = Duration::from_secs(self.delivery_stale_secs.max(1));
+        let sweep = (stale / 4).clamp(Duration::from_millis(250), Duration::from_secs(15));
+        (stale, sweep)
     }
 
     pub fn ingest(&self) -> IngestSettings {
