@@ -5,6 +5,7 @@
 pub mod auth;
 mod body;
 mod headers;
+mod metrics;
 mod output;
 mod problem;
 mod routes;
@@ -87,5 +88,14 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             headers::security(secure, request, next)
         }))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .with_state(state)
+}
+
+/// The operations routes alone (`/healthz`, `/readyz`, `/metrics`), for a process that serves no API:
+/// the same handlers and the same credentials as on the API.
+pub fn operations_router(state: AppState) -> Router {
+    routes::operations_router()
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }

@@ -10,6 +10,7 @@
 use crate::{backoff, Bus, BusError, ConsumerOptions, Envelope, Handler};
 use anyhow::Context;
 use async_trait::async_trait;
+use minicrm_metrics::queue::Settled;
 use minicrm_store::{queue, Db, Tx};
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,7 +70,7 @@ impl DbQueue {
     /// cannot be applied never holds back the others.
     pub async fn process_next(
         &self,
-        queue: &str,
+        queue: &'static str,
         handler: &dyn Handler,
     ) -> anyhow::Result<Outcome> {
         let lease = uuid::Uuid::new_v4().to_string();
@@ -93,14 +94,20 @@ impl DbQueue {
     /// Applies the claimed messages together, or, if that fails, one by one, and settles each.
     async fn settle(
         &self,
-        queue: &str,
+        queue: &'static str,
         claimed: &[queue::Claimed],
         lease: &str,
         handler: &dyn Handler,
     ) -> anyhow::Result<Outcome> {
         if claimed.len() > 1 {
-            match self.apply(claimed, handler).await {
-                Ok(()) => return self.ack(claimed, lease).await.map(|()| Outcome::Handled),
+            match self.apply_measured(claimed, handler).await {
+                Ok(produced) => {
+                    self.ack(claimed, lease).await?;
+                    for produced_at in produced {
+                        crate::settled(queue, Settled::Ok, Some(produced_at));
+                    }
+                    return Ok(Outcome::Handled);
+                }
                 Err(error) => {
                     tracing::warn!(queue, error = %format!("{error:#}"), "a group of messages failed; applying them one by one")
                 }
@@ -111,21 +118,26 @@ impl DbQueue {
             // Instrumented, not entered: a guard held across an await lets another task's span close
             // under it (tracing-subscriber then panics, "tried to clone a span that already closed").
             let span = tracing::info_span!("message", queue, message_id = %msg.message_id, attempt = msg.attempts);
-            let settled = async {
-                match self.apply(std::slice::from_ref(msg), handler).await {
-                    Ok(()) => self
-                        .ack(std::slice::from_ref(msg), &lease)
-                        .await
-                        .map(|()| true),
-                    Err(error) => self
-                        .retry_or_bury(msg, &lease, &error)
-                        .await
-                        .map(|()| false),
+            let failed = async {
+                match self
+                    .apply_measured(std::slice::from_ref(msg), handler)
+                    .await
+                {
+                    Ok(produced) => {
+                        self.ack(std::slice::from_ref(msg), lease).await?;
+                        crate::settled(queue, Settled::Ok, produced.first().copied());
+                        anyhow::Ok(false)
+                    }
+                    Err(error) => {
+                        let settled = self.retry_or_bury(msg, lease, &error).await?;
+                        crate::settled(queue, settled, None);
+                        Ok(true)
+                    }
                 }
             }
             .instrument(span)
             .await?;
-            if !settled {
+            if failed {
                 outcome = Outcome::Failed;
             }
         }
@@ -160,12 +172,22 @@ impl DbQueue {
         messages: &[queue::Claimed],
         handler: &dyn Handler,
     ) -> anyhow::Result<()> {
+        self.apply_measured(messages, handler).await.map(drop)
+    }
+
+    /// `apply`, returning when each message was produced (for the consumer lag).
+    async fn apply_measured(
+        &self,
+        messages: &[queue::Claimed],
+        handler: &dyn Handler,
+    ) -> anyhow::Result<Vec<i64>> {
         let envelopes = messages
             .iter()
             .map(|msg| Envelope::from_json(msg.body.as_bytes()))
             .collect::<Result<Vec<_>, _>>()
             .context("the message is not an envelope")?;
-        crate::apply_together(&self.data, &envelopes, handler).await
+        crate::apply_together(&self.data, &envelopes, handler).await?;
+        Ok(envelopes.iter().map(|e| e.produced_at).collect())
     }
 
     async fn ack(&self, messages: &[queue::Claimed], lease: &str) -> anyhow::Result<()> {
@@ -178,28 +200,28 @@ impl DbQueue {
         msg: &queue::Claimed,
         lease: &str,
         error: &anyhow::Error,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Settled> {
         let reason = format!("{error:#}");
         if msg.attempts >= i64::from(self.options.max_attempts) {
             tracing::error!(error = %reason, "message failed {} times; moved to the dead letters", msg.attempts);
             queue::dead_letter(&self.queue, msg, lease, &reason, now()).await?;
-        } else {
-            let delay = backoff(
-                msg.attempts as u32,
-                Duration::from_millis(500),
-                Duration::from_secs(60),
-            );
-            tracing::warn!(error = %reason, retry_in_ms = delay.as_millis() as u64, "message failed; will retry");
-            queue::release(
-                &self.queue,
-                msg.id,
-                lease,
-                now() + delay.as_millis() as i64,
-                &reason,
-            )
-            .await?;
+            return Ok(Settled::DeadLettered);
         }
-        Ok(())
+        let delay = backoff(
+            msg.attempts as u32,
+            Duration::from_millis(500),
+            Duration::from_secs(60),
+        );
+        tracing::warn!(error = %reason, retry_in_ms = delay.as_millis() as u64, "message failed; will retry");
+        queue::release(
+            &self.queue,
+            msg.id,
+            lease,
+            now() + delay.as_millis() as i64,
+            &reason,
+        )
+        .await?;
+        Ok(Settled::Retried)
     }
 
     async fn consumer_loop(

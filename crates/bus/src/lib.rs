@@ -16,6 +16,7 @@ pub use lapin;
 pub use retry::backoff;
 
 use async_trait::async_trait;
+use minicrm_metrics::queue::Settled;
 use minicrm_store::{Db, Tx};
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,7 +88,8 @@ pub trait Handler: Send + Sync + 'static {
 
 /// Applies `envelopes` in one transaction of the data database `db`, each with its inbox row, skipping
 /// those the inbox has seen; runs every `prepare` before and every `after_commit` after the commit.
-/// Settling them with the queue (the acknowledgement) is the caller's.
+/// What the handler measures in the transaction counts once it commits. Settling the messages with the
+/// queue (the acknowledgement) is the caller's.
 pub(crate) async fn apply_together(
     db: &Db,
     envelopes: &[Envelope],
@@ -96,6 +98,22 @@ pub(crate) async fn apply_together(
     for envelope in envelopes {
         handler.prepare(envelope).await?;
     }
+    let (committed, measured) =
+        minicrm_metrics::collect(commit_fresh(db, envelopes, handler)).await;
+    committed?;
+    measured.commit();
+    for envelope in envelopes {
+        handler.after_commit(envelope).await?;
+    }
+    Ok(())
+}
+
+/// Handles the envelopes the inbox has not seen, and their inbox rows, in one transaction.
+async fn commit_fresh(
+    db: &Db,
+    envelopes: &[Envelope],
+    handler: &dyn Handler,
+) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
     let now = chrono::Utc::now().timestamp_millis();
     let mut fresh = Vec::with_capacity(envelopes.len());
@@ -110,10 +128,13 @@ pub(crate) async fn apply_together(
         handler.handle_all(&mut tx, &fresh).await?;
     }
     tx.commit().await?;
-    for envelope in envelopes {
-        handler.after_commit(envelope).await?;
-    }
     Ok(())
+}
+
+/// Reports a message a consumer settled, the same way for every bus.
+pub(crate) fn settled(queue: &'static str, outcome: Settled, produced_at: Option<i64>) {
+    let now = chrono::Utc::now().timestamp_millis();
+    minicrm_metrics::queue::settled(queue, outcome, produced_at, now);
 }
 
 #[async_trait]

@@ -60,6 +60,8 @@ pub struct AppConfig {
     pub roles: Roles,
     pub db: DbOptions,
     pub bind: SocketAddr,
+    /// Where the operations listener (health checks and metrics) listens, if anywhere.
+    pub metrics_bind: Option<SocketAddr>,
     pub amqp: Option<AmqpOptions>,
     pub api: ApiSettings,
     pub consumer: ConsumerOptions,
@@ -105,6 +107,7 @@ impl AppConfig {
                 max_connections: settings.db_max_connections,
             },
             bind: settings.bind,
+            metrics_bind: settings.metrics_bind,
             amqp: settings.amqp(),
             api: ApiSettings {
                 currency: settings.currency()?,
@@ -141,6 +144,7 @@ pub struct Application {
     bus: Arc<dyn Bus>,
     listener: Option<TcpListener>,
     vendor_listener: Option<TcpListener>,
+    operations_listener: Option<TcpListener>,
 }
 
 /// The database queue: in a SQLite file of its own beside the data (SQLite has one writer per file, and
@@ -217,6 +221,18 @@ impl Application {
             ),
             false => None,
         };
+        let operations_listener = match config.metrics_bind {
+            Some(address) => {
+                let bound = TcpListener::bind(address).await;
+                Some(bound.with_context(|| {
+                    format!("the operations listener cannot listen on {address}")
+                })?)
+            }
+            None => None,
+        };
+        if config.roles.api || operations_listener.is_some() {
+            minicrm_metrics::install();
+        }
         let vendor_listener = match config.roles.vendor {
             true => Some(
                 TcpListener::bind(config.vendor_bind)
@@ -256,7 +272,15 @@ impl Application {
             bus,
             listener,
             vendor_listener,
+            operations_listener,
         })
+    }
+
+    /// The address of the operations listener (health checks and metrics), when there is one.
+    pub fn operations_address(&self) -> Option<SocketAddr> {
+        self.operations_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     /// The address the vendor simulator listens on, when this process runs it.
@@ -282,6 +306,8 @@ impl Application {
     /// Runs the roles until `shutdown`; the first role to fail stops the others and is reported.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let mut roles = tokio::task::JoinSet::new();
+        // One state for both listeners, so that an API key's rate limit is one limit.
+        let state = AppState::new(self.db.clone(), self.bus.clone(), self.config.api.clone());
         if let Some(listener) = self.listener {
             if self.config.api.auth.oidc.is_none() {
                 let link = login_link(&self.db, &self.config.api.auth).await?;
@@ -290,8 +316,12 @@ impl Application {
                     self.config.api.auth.link_ttl.as_secs() / 60
                 );
             }
-            let state = AppState::new(self.db.clone(), self.bus.clone(), self.config.api.clone());
-            roles.spawn(named("api", serve_http(listener, state, shutdown.clone())));
+            let serve = serve_http(listener, state.clone(), shutdown.clone());
+            roles.spawn(named("api", serve));
+        }
+        if let Some(listener) = self.operations_listener {
+            let serve = serve_operations(listener, state, shutdown.clone());
+            roles.spawn(named("operations", serve));
         }
         if self.config.roles.worker {
             let run = minicrm_workers::run(
@@ -389,6 +419,23 @@ async fn serve_http(
     )
     .with_graceful_shutdown(shutdown.cancelled_owned())
     .await?;
+    Ok(())
+}
+
+/// Health checks and metrics on a listener of their own.
+async fn serve_operations(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let app = minicrm_api::operations_router(state).layer(TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Duration::from_secs(30),
+    ));
+    tracing::info!(address = %listener.local_addr()?, "operations listener (/healthz, /readyz, /metrics)");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await?;
     Ok(())
 }
 

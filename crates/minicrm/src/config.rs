@@ -390,6 +390,12 @@ pub struct Settings {
         global = true
     )]
     pub web_dir: String,
+    /// Where to serve /healthz, /readyz and /metrics on a listener of their own (e.g. 0.0.0.0:9100),
+    /// so that `minicrm worker` and `minicrm vendor`, which serve no API, can be scraped; /metrics
+    /// takes an API key with the read scope, as on the API. Unset: no such listener (the API serves
+    /// /metrics itself).
+    #[arg(long, env = "MINICRM_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
     /// Log filter, as in RUST_LOG (e.g. info, minicrm=debug).
     #[arg(long, env = "MINICRM_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -279,15 +279,25 @@ pub struct ReceiptUpdate {
     pub at: i64,
 }
 
+/// What a batch of receipts changed.
+#[derive(Debug, Default)]
+pub struct ReceiptsApplied {
+    /// The counter changes by campaign.
+    pub by_campaign: HashMap<String, Counts>,
+    /// Rows the receipts moved to `delivered`, and to `failed`; the other receipts changed nothing.
+    pub delivered: usize,
+    pub failed: usize,
+}
+
 /// Applies receipts: a `failed` receipt finishes a row that is `sending` or `sent`; a `delivered` one
 /// finishes a row that is `sending`, `sent` or `failed` (the handset's confirmation outweighs a failure
 /// report). Anything else — a repeat, a row already delivered, an unknown row — changes nothing.
 /// The rows are read first (locked, on PostgreSQL) so each moves from a known status, and then moved
-/// in at most two statements. Returns the counter changes by campaign.
+/// in at most two statements.
 pub async fn apply_receipts(
     tx: &mut Tx,
     receipts: &[ReceiptUpdate],
-) -> Result<HashMap<String, Counts>, StoreError> {
+) -> Result<ReceiptsApplied, StoreError> {
     use MessageStatus::*;
     // One outcome per row: a delivered receipt wins over a failed one in the same batch.
     let mut outcome: HashMap<i64, &ReceiptUpdate> = HashMap::new();
@@ -334,7 +344,11 @@ pub async fn apply_receipts(
     }
     finish(tx, &delivered, Delivered).await?;
     finish(tx, &failed, Failed).await?;
-    Ok(by_campaign)
+    Ok(ReceiptsApplied {
+        by_campaign,
+        delivered: delivered.len(),
+        failed: failed.len(),
+    })
 }
 
 /// The campaign and status of each row of `ids` that exists, locked until the transaction ends.

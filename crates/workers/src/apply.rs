@@ -1,9 +1,9 @@
 //! Applying orders: insert those whose customer exists (with the aggregates), park the others. Shared by
 //! the order consumer, the customer consumer (for orders that waited) and the sweeper.
 
-use crate::now;
-use minicrm_domain::NewOrder;
-use minicrm_store::ingestions::{self, Counts};
+use crate::{now, tally};
+use minicrm_domain::{NewOrder, RecordKind};
+use minicrm_store::ingestions::Counts;
 use minicrm_store::parked::{self, ParkedOrder};
 use minicrm_store::{customers, orders, StoreError, Tx};
 use std::collections::{BTreeMap, HashSet};
@@ -88,7 +88,7 @@ pub async fn parked_orders(
             pending: -(group.len() as i64),
             rejected: 0,
         };
-        ingestions::record(tx, ingestion_id, counts, now()).await?;
+        tally::record(tx, ingestion_id, RecordKind::Orders, counts, now()).await?;
     }
     parked::remove(tx, &done.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
     Ok(still)

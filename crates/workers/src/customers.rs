@@ -1,7 +1,7 @@
 //! The `ingest.customers` consumer: upserts a batch (the newest `updated_at` wins) and applies the
 //! orders that were waiting for these customers.
 
-use crate::{apply, now};
+use crate::{apply, now, tally};
 use async_trait::async_trait;
 use minicrm_bus::{Envelope, Handler};
 use minicrm_domain::RecordKind;
@@ -24,7 +24,14 @@ impl Handler for IngestCustomers {
             unchanged: received - changed.len() as i64,
             ..Default::default()
         };
-        ingestions::record(tx, &batch.ingestion_id, counts, now()).await?;
+        tally::record(
+            tx,
+            &batch.ingestion_id,
+            RecordKind::Customers,
+            counts,
+            now(),
+        )
+        .await?;
         let ids: Vec<String> = records
             .into_iter()
             .map(|c| c.external_id.into_string())

@@ -7,6 +7,8 @@
 //! redelivered job — is recognised by the vendor and not sent twice. Rows left `sending` by a sender
 //! that stopped are handed out again by the sweeper once their claim is stale.
 
+mod vendor;
+
 use crate::campaigns::{add_all, RecipientBatch};
 use crate::now;
 use anyhow::Context;
@@ -22,6 +24,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use vendor::Answer;
 
 /// How campaigns reach the vendor.
 #[derive(Debug, Clone)]
@@ -124,44 +127,25 @@ impl SendBatch {
         let mut tries = 0;
         loop {
             tries += 1;
-            let wait = match self
-                .client
-                .post(&url)
-                .bearer_auth(&self.settings.vendor_api_key)
-                .json(request)
-                .send()
-                .await
-            {
-                Ok(response) if response.status().is_success() => {
-                    return Ok(Outcome::Accepted(
-                        response.json().await.context("the vendor's answer")?,
-                    ))
-                }
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
-                    let text = response.text().await.unwrap_or_default();
-                    let detail = format!(
-                        "the vendor answered {status}: {}",
-                        text.chars().take(300).collect::<String>()
-                    );
-                    match status.as_u16() {
-                        401 | 403 => return Ok(Outcome::Unauthorised(detail)),
-                        408 | 429 | 500..=599 => {
-                            tracing::warn!(tries, %status, "vendor busy or failing; retrying");
-                            retry_after.unwrap_or_else(|| {
-                                backoff(tries, Duration::from_millis(200), Duration::from_secs(10))
-                            })
-                        }
-                        _ => return Ok(Outcome::Refused(detail)),
+            let key = &self.settings.vendor_api_key;
+            let wait = match vendor::call(&self.client, &url, key, request).await {
+                Answer::Accepted(accepted) => return Ok(Outcome::Accepted(accepted)),
+                Answer::Unreadable(e) => return Err(e),
+                Answer::Status {
+                    status,
+                    retry_after,
+                    detail,
+                } => match status.as_u16() {
+                    401 | 403 => return Ok(Outcome::Unauthorised(detail)),
+                    408 | 429 | 500..=599 => {
+                        tracing::warn!(tries, %status, "vendor busy or failing; retrying");
+                        retry_after.unwrap_or_else(|| {
+                            backoff(tries, Duration::from_millis(200), Duration::from_secs(10))
+                        })
                     }
-                }
-                Err(e) => {
+                    _ => return Ok(Outcome::Refused(detail)),
+                },
+                Answer::Unreachable(e) => {
                     tracing::warn!(tries, error = %e, "vendor unreachable; retrying");
                     backoff(tries, Duration::from_millis(200), Duration::from_secs(10))
                 }
@@ -215,22 +199,25 @@ impl SendBatch {
             campaigns::fail(&self.db, campaign_id, reason, now).await?;
         }
         let mut tx = self.db.begin().await?;
-        let changes = match outcome {
+        let (changes, taken, handed) = match outcome {
             Outcome::Accepted(accepted) => {
                 let sent: Vec<(i64, String)> = accepted
                     .results
                     .into_iter()
                     .filter_map(|a| Some((log_id_of(&a.reference)?, a.id)))
                     .collect();
-                messages::mark_sent(&mut tx, &sent, now).await?
+                let changes = messages::mark_sent(&mut tx, &sent, now).await?;
+                (changes, true, sent.len())
             }
             Outcome::Refused(reason) | Outcome::Unauthorised(reason) => {
                 tracing::error!(%reason, "the vendor refused a batch");
-                messages::fail_sending(&mut tx, &ids, &reason, now).await?
+                let changes = messages::fail_sending(&mut tx, &ids, &reason, now).await?;
+                (changes, false, ids.len())
             }
         };
         add_all(&mut tx, changes, now).await?;
         tx.commit().await?;
+        minicrm_metrics::delivery::messages(taken, handed);
         Ok(())
     }
 }
@@ -301,8 +288,12 @@ impl Handler for ApplyReceipts {
             updates.extend(receipts.into_iter().filter_map(receipt_update));
         }
         tracing::Span::current().record("receipts", updates.len());
-        let changes = messages::apply_receipts(tx, &updates).await?;
-        add_all(tx, changes, now()).await
+        let applied = messages::apply_receipts(tx, &updates).await?;
+        let (received, delivered, failed) = (updates.len(), applied.delivered, applied.failed);
+        minicrm_metrics::on_commit(move || {
+            minicrm_metrics::delivery::receipts(received, delivered, failed)
+        });
+        add_all(tx, applied.by_campaign, now()).await
     }
 }
 

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod delivery;
 pub mod orders;
 pub mod sweeper;
+mod tally;
 
 use minicrm_bus::{queues, Bus, Handler};
 use minicrm_store::Db;

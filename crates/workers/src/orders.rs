@@ -1,12 +1,12 @@
 //! The `ingest.orders` consumer: stores each order with its customer's aggregates in the message's
 //! transaction, and parks the orders whose customer has not arrived yet.
 
-use crate::{apply, now, IngestSettings};
+use crate::{apply, now, tally, IngestSettings};
 use async_trait::async_trait;
 use minicrm_bus::{Envelope, Handler};
 use minicrm_domain::RecordKind;
 use minicrm_domain::{Batch, NewOrder};
-use minicrm_store::{ingestions, Tx};
+use minicrm_store::Tx;
 
 pub struct IngestOrders {
     pub settings: IngestSettings,
@@ -21,7 +21,7 @@ impl Handler for IngestOrders {
         let retry_at = now + self.settings.first_retry.as_millis() as i64;
         let rows: Vec<(usize, &NewOrder)> = batch.records.iter().enumerate().collect();
         let counts = apply::orders(tx, &batch.ingestion_id, &rows, now, retry_at).await?;
-        ingestions::record(tx, &batch.ingestion_id, counts, now).await?;
+        tally::record(tx, &batch.ingestion_id, RecordKind::Orders, counts, now).await?;
         Ok(())
     }
 }

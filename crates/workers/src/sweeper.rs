@@ -1,8 +1,9 @@
 //! The sweeper: retries parked orders with exponential backoff and rejects, with its reason, an order
 //! whose customer has not arrived within the retry window. Nothing is dropped silently.
 
-use crate::{apply, now, IngestSettings};
+use crate::{apply, now, tally, IngestSettings};
 use minicrm_bus::backoff;
+use minicrm_domain::RecordKind;
 use minicrm_store::ingestions::{self, Counts};
 use minicrm_store::{parked, Db, StoreError};
 use std::time::Duration;
@@ -31,6 +32,14 @@ pub async fn run(
 
 /// One pass over the parked orders that are due; returns how many it looked at.
 pub async fn sweep_once(db: &Db, settings: &IngestSettings) -> Result<usize, StoreError> {
+    let (swept, measured) = minicrm_metrics::collect(sweep(db, settings)).await;
+    if swept.is_ok() {
+        measured.commit();
+    }
+    swept
+}
+
+async fn sweep(db: &Db, settings: &IngestSettings) -> Result<usize, StoreError> {
     let now = now();
     let mut tx = db.begin().await?;
     let due = parked::due(&mut tx, now, BATCH).await?;
@@ -58,7 +67,7 @@ pub async fn sweep_once(db: &Db, settings: &IngestSettings) -> Result<usize, Sto
                 rejected: 1,
                 ..Default::default()
             };
-            ingestions::record(&mut tx, &p.ingestion_id, counts, now).await?;
+            tally::record(&mut tx, &p.ingestion_id, RecordKind::Orders, counts, now).await?;
             parked::remove(&mut tx, &[p.id]).await?;
         } else {
             let delay = backoff(

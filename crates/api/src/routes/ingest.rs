@@ -146,6 +146,9 @@ where
         if unsure && state.bus.outbox().is_none() {
             state.bus.publish(queue, &envelope).await.map_err(refused)?;
             ingestions::mark_requeued(&state.db, &ingestion_id).await?;
+            if earlier.status == ingestions::status::FAILED {
+                minicrm_metrics::ingest::accepted(kind.as_str(), count);
+            }
         }
         return Ok(accepted(count, &ingestion_id, true));
     }
@@ -208,6 +211,9 @@ pub(crate) async fn publish(
             let _ = ingestions::mark_failed(&state.db, record.id).await;
             return Err(refused(e));
         }
+    }
+    if fresh {
+        minicrm_metrics::ingest::accepted(record.kind.as_str(), record.accepted);
     }
     Ok(fresh)
 }

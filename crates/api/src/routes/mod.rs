@@ -47,8 +47,21 @@ fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(<Document as utoipa::OpenApi>::openapi())
         .nest("/api/v1", api)
         .nest("/auth", auth::router())
-        .merge(health::router())
+        .merge(operations())
         .routes(routes!(document))
+}
+
+/// Health checks and metrics: on the API, and alone on a worker's operations listener.
+fn operations() -> OpenApiRouter<AppState> {
+    health::router().merge(crate::metrics::router())
+}
+
+/// The operations routes alone, with a problem+json 404 for anything else.
+pub fn operations_router() -> Router<AppState> {
+    operations()
+        .split_for_parts()
+        .0
+        .fallback(|| async { ApiError::NotFound("no such route".into()) })
 }
 
 /// The router; what no route takes goes to the web UI (or a problem+json 404 under /api and /auth).

@@ -11,6 +11,7 @@ use lapin::message::Delivery;
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{Channel, Connection};
+use minicrm_metrics::queue::Settled;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -19,10 +20,21 @@ use tracing::Instrument;
 impl Amqp {
     /// Handles one delivery: effects and the inbox row commit together, then the ack. A duplicate
     /// (already in the inbox) is acked without effect; a failure is nacked back after a backoff.
-    pub async fn process(&self, delivery: Delivery, handler: &dyn Handler) -> anyhow::Result<()> {
+    pub async fn process(
+        &self,
+        queue: &'static str,
+        delivery: Delivery,
+        handler: &dyn Handler,
+    ) -> anyhow::Result<()> {
         let attempt = delivery_count(&delivery) + 1;
-        match self.apply(&delivery, handler).await {
-            Ok(()) => delivery.ack(BasicAckOptions::default()).await?,
+        match self
+            .apply_measured(std::slice::from_ref(&delivery), handler)
+            .await
+        {
+            Ok(produced) => {
+                delivery.ack(BasicAckOptions::default()).await?;
+                crate::settled(queue, Settled::Ok, produced.first().copied());
+            }
             Err(error) => {
                 tracing::warn!(error = %format!("{error:#}"), attempt, "message failed; returning it to the queue");
                 let delay = backoff(attempt, Duration::from_millis(500), Duration::from_secs(30));
@@ -33,23 +45,35 @@ impl Amqp {
                         ..Default::default()
                     })
                     .await?;
+                crate::settled(queue, self.returned(attempt), None);
             }
         }
         Ok(())
+    }
+
+    /// What becomes of a delivery returned after its `attempt`-th failure: the quorum queue
+    /// dead-letters a message once it has been returned more than its delivery limit.
+    fn returned(&self, attempt: u32) -> Settled {
+        match attempt > self.options.max_attempts {
+            true => Settled::DeadLettered,
+            false => Settled::Retried,
+        }
     }
 
     /// Handles deliveries taken together: applied in one transaction and acked after its commit; if that
     /// fails, one by one, so that a message that cannot be applied never holds back the others.
     pub async fn process_group(
         &self,
+        queue: &'static str,
         deliveries: Vec<Delivery>,
         handler: &dyn Handler,
     ) -> anyhow::Result<()> {
         if deliveries.len() > 1 {
-            match self.apply_all(&deliveries, handler).await {
-                Ok(()) => {
-                    for delivery in &deliveries {
+            match self.apply_measured(&deliveries, handler).await {
+                Ok(produced) => {
+                    for (delivery, produced_at) in deliveries.iter().zip(produced) {
                         delivery.ack(BasicAckOptions::default()).await?;
+                        crate::settled(queue, Settled::Ok, Some(produced_at));
                     }
                     return Ok(());
                 }
@@ -59,7 +83,7 @@ impl Amqp {
             }
         }
         for delivery in deliveries {
-            self.process(delivery, handler).await?;
+            self.process(queue, delivery, handler).await?;
         }
         Ok(())
     }
@@ -76,6 +100,15 @@ impl Amqp {
         deliveries: &[Delivery],
         handler: &dyn Handler,
     ) -> anyhow::Result<()> {
+        self.apply_measured(deliveries, handler).await.map(drop)
+    }
+
+    /// `apply_all`, returning when each delivery's message was produced (for the consumer lag).
+    async fn apply_measured(
+        &self,
+        deliveries: &[Delivery],
+        handler: &dyn Handler,
+    ) -> anyhow::Result<Vec<i64>> {
         let envelopes = deliveries
             .iter()
             .map(|d| Envelope::from_json(&d.data))
@@ -87,7 +120,8 @@ impl Amqp {
         };
         crate::apply_together(&self.db, &envelopes, handler)
             .instrument(span)
-            .await
+            .await?;
+        Ok(envelopes.iter().map(|e| e.produced_at).collect())
     }
 
     /// Opens a consumer on `queue` with its own connection (for tests that settle deliveries by hand).
@@ -111,7 +145,7 @@ impl Amqp {
     /// One connection's worth of consuming; returns when the connection drops or on shutdown.
     pub(super) async fn consume_once(
         &self,
-        queue: &str,
+        queue: &'static str,
         handler: &Arc<dyn Handler>,
         shutdown: &CancellationToken,
     ) -> anyhow::Result<()> {
@@ -162,7 +196,7 @@ impl Amqp {
                 if deliveries.is_empty() {
                     return;
                 }
-                if let Err(e) = self.process_group(deliveries, handler.as_ref()).await {
+                if let Err(e) = self.process_group(queue, deliveries, handler.as_ref()).await {
                     tracing::error!(queue, error = %format!("{e:#}"), "could not settle a delivery");
                 }
             })

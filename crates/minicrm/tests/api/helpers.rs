@@ -41,6 +41,8 @@ pub struct TestApp {
     pub address: String,
     /// The vendor simulator's base URL, when this app runs it.
     pub vendor: String,
+    /// The operations listener's base URL (`MINICRM_METRICS_BIND`), when this app has one.
+    pub operations: String,
     pub client: reqwest::Client,
     pub admin_key: String,
     pub ingest_key: String,
@@ -133,6 +135,10 @@ pub async fn start(config: AppConfig, dir: Option<tempfile::TempDir>) -> TestApp
         .vendor_address()
         .map(|a| format!("http://{a}"))
         .unwrap_or_default();
+    let operations = app
+        .operations_address()
+        .map(|a| format!("http://{a}"))
+        .unwrap_or_default();
     let db = app.db().clone();
     let bus = app.bus();
     let shutdown = CancellationToken::new();
@@ -149,6 +155,7 @@ pub async fn start(config: AppConfig, dir: Option<tempfile::TempDir>) -> TestApp
     TestApp {
         address,
         vendor,
+        operations,
         client: reqwest::Client::new(),
         admin_key: key(Scope::Admin).await,
         ingest_key: key(Scope::Ingest).await,
