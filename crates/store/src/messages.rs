@@ -149,19 +149,25 @@ async fn while_sending(db: &Db, ids: &[i64], set: Set) -> Result<(), StoreError>
     tx.commit().await
 }
 
-/// Rows claimed before `before` and still `sending`: `(campaign_id, customer_id)`.
-pub async fn stale_sending(
+/// Takes rows claimed before `before` and still `sending` — their sender died — for handing out again:
+/// renews their claim to `now` in the same statement, so that the next sweep (here or in another
+/// worker) leaves them to the job it publishes. `(campaign_id, customer_id)`.
+pub async fn take_stale(
     db: &Db,
     before: i64,
+    now: i64,
     limit: i64,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(on_read!(db, p => sqlx::query_as(
-        "SELECT campaign_id, customer_id FROM communication_log WHERE status = 'sending' AND claimed_at < $1 \
-         ORDER BY claimed_at LIMIT $2")
-        .bind(before).bind(limit).fetch_all(p).await)?)
+    let mut tx = db.begin().await?;
+    let rows = on_tx!(&mut tx, c => sqlx::query_as(
+        "UPDATE communication_log SET claimed_at = $2 WHERE id IN \
+         (SELECT id FROM communication_log WHERE status = 'sending' AND claimed_at < $1 ORDER BY claimed_at LIMIT $3) \
+         AND status = 'sending' RETURNING campaign_id, customer_id")
+        .bind(before).bind(now).bind(limit).fetch_all(&mut *c).await)?;
+    tx.commit().await?;
+    Ok(rows)
 }
 
-/// Moves a batch's rows that are still `queued` to `to` (cancelled, or failed with `reason`), and
 /// returns the counter change.
 pub async fn settle_queued(
     tx: &mut Tx,

@@ -32,6 +32,10 @@ pub struct RecipientBatch {
     pub campaign_id: String,
     pub chunk: usize,
     pub customer_ids: Vec<i64>,
+    /// A job handing out rows whose sender died (the sweeper's) may claim rows still `sending` that
+    /// were claimed before this time, as well as the stale ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reclaim_before: Option<i64>,
 }
 
 /// Publishes as part of the handler's transaction (see `Bus::publish_with`); the message ids here are
@@ -141,6 +145,7 @@ impl Handler for LaunchCampaign {
                 campaign_id: campaign.id.clone(),
                 chunk,
                 customer_ids: ids.to_vec(),
+                reclaim_before: None,
             };
             let envelope = Envelope::with_id(
                 format!("snapshot:{}:{chunk}", campaign.id),

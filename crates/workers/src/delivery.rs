@@ -153,11 +153,25 @@ impl SendBatch {
             if tries >= self.settings.max_tries {
                 anyhow::bail!("the vendor did not take the batch after {tries} tries");
             }
+            self.wait_holding(wait, ids).await?;
+        }
+    }
+
+    /// Waits before a retry, renewing the claim on `ids` often enough that the sweeper never takes
+    /// them for a dead sender's; a stop ends the wait with an error (the rows go back, the job too).
+    async fn wait_holding(&self, wait: Duration, ids: &[i64]) -> anyhow::Result<()> {
+        let until = tokio::time::Instant::now() + wait;
+        let slice = (self.settings.stale_after / 3).max(Duration::from_millis(100));
+        loop {
+            let next = until.min(tokio::time::Instant::now() + slice);
             tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
+                _ = tokio::time::sleep_until(next) => {}
                 _ = self.shutdown.cancelled() => anyhow::bail!("stopping: the batch goes back to the queue"),
             }
             messages::renew(&self.db, ids, now()).await?;
+            if next >= until {
+                return Ok(());
+            }
         }
     }
 
@@ -236,7 +250,10 @@ impl Handler for SendBatch {
             // Paced before the claim, so claimed rows go out at once; the campaign is read again
             // before every request, so a cancel stops the sending within one request.
             let n = NonZeroU32::new(ids.len() as u32).expect("ids");
-            self.limiter.until_n_ready(n).await.context("rate limit")?;
+            tokio::select! {
+                ready = self.limiter.until_n_ready(n) => ready.context("rate limit")?,
+                _ = self.shutdown.cancelled() => anyhow::bail!("stopping: the job goes back to the queue"),
+            }
             let campaign = campaigns::get(&self.db, &batch.campaign_id).await?;
             let now = now();
             let settle = match CampaignStatus::parse(&campaign.status) {
@@ -255,6 +272,7 @@ impl Handler for SendBatch {
             }
             let channel = Channel::parse(&campaign.channel).context("the campaign's channel")?;
             let stale = now - self.settings.stale_after.as_millis() as i64;
+            let stale = stale.max(batch.reclaim_before.unwrap_or(i64::MIN));
             let claimed = messages::claim(&self.db, &campaign.id, ids, now, stale).await?;
             if !claimed.is_empty() {
                 self.send(&campaign.id, channel, &claimed).await?;
@@ -327,8 +345,9 @@ pub async fn sweeper(
             _ = shutdown.cancelled() => break,
             _ = tokio::time::sleep(settings.sweep_interval) => {}
         }
-        let stale = now() - settings.stale_after.as_millis() as i64;
-        match messages::stale_sending(&db, stale, 10_000).await {
+        let now = now();
+        let stale = now - settings.stale_after.as_millis() as i64;
+        match messages::take_stale(&db, stale, now, 10_000).await {
             Ok(rows) => {
                 let mut by_campaign: std::collections::BTreeMap<String, Vec<i64>> =
                     Default::default();
@@ -341,6 +360,7 @@ pub async fn sweeper(
                         campaign_id,
                         chunk: usize::MAX,
                         customer_ids,
+                        reclaim_before: Some(now + 1),
                     };
                     let envelope = Envelope::new(queues::DELIVERY_SEND, 1, &payload)?;
                     if let Err(e) = bus.publish(queues::DELIVERY_SEND, &envelope).await {

@@ -273,3 +273,75 @@ async fn rabbitmqctl(command: &str) {
         .expect("rabbitmqctl runs");
     assert!(status.success(), "rabbitmqctl {command}");
 }
+
+/// A handler that takes `busy` to prepare each message and counts how often it was given one.
+struct Slow {
+    busy: Duration,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Handler for Slow {
+    async fn prepare(&self, _envelope: &Envelope) -> anyhow::Result<()> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(self.busy).await;
+        Ok(())
+    }
+
+    async fn handle(
+        &self,
+        _tx: &mut minicrm_store::Tx,
+        _envelope: &Envelope,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// The database queue renews a lease while its handler runs: a message whose handling outlasts the
+/// visibility timeout (a send job waiting out a vendor outage) is not handed to a second consumer,
+/// whose acknowledgement could otherwise delete it while the first still works on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_outlasting_its_timeout_is_renewed_not_handed_out_twice() {
+    let (mut config, dir) = test_config(&Backend::Sqlite).await;
+    config.roles = Roles::API;
+    config.consumer.visibility_timeout = Duration::from_millis(300);
+    let app = start(config.clone(), dir).await;
+    let job = Envelope::new(queues::DELIVERY_SEND, 1, &json!({"any": "job"})).unwrap();
+    app.bus.publish(queues::DELIVERY_SEND, &job).await.unwrap();
+    let outbox = app.bus.outbox().expect("the database queue").clone();
+    let consumer =
+        || DbQueue::with_queue_db(app.db.clone(), outbox.clone(), config.consumer.clone());
+    let handler = Slow {
+        busy: Duration::from_millis(1_200),
+        calls: Default::default(),
+    };
+    let (first, second) = (consumer(), consumer());
+    let holder = first.process_next(queues::DELIVERY_SEND, &handler);
+    let other = async {
+        let mut outcomes = Vec::new();
+        for _ in 0..10 {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            outcomes.push(
+                second
+                    .process_next(queues::DELIVERY_SEND, &handler)
+                    .await
+                    .unwrap(),
+            );
+        }
+        outcomes
+    };
+    let (held, others) = tokio::join!(holder, other);
+    assert!(matches!(
+        held.unwrap(),
+        minicrm_bus::dbqueue::Outcome::Handled
+    ));
+    assert_eq!(
+        handler.calls.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "handed out twice"
+    );
+    assert!(others
+        .iter()
+        .all(|o| matches!(o, minicrm_bus::dbqueue::Outcome::Empty)));
+    app.stop().await;
+}

@@ -101,6 +101,8 @@ async fn the_vendor_failing_for_ten_seconds_delays_but_loses_nothing(backend: Ba
         vendor["outage_refused"].as_i64().unwrap() > 0,
         "the outage was never met: {vendor}"
     );
+    // The senders kept their claims while they waited: nothing was handed out twice.
+    assert_eq!(vendor["duplicates"], 0, "{vendor}");
     cluster.finish().await;
 }
 

@@ -46,6 +46,8 @@ pub struct Cluster {
     /// Each API process's port, by index; they keep it across restarts.
     api_ports: Vec<u16>,
     vendor_port: u16,
+    /// Each worker's operations listener (health and metrics), by name; kept across restarts.
+    worker_ports: BTreeMap<String, u16>,
     procs: BTreeMap<String, Proc>,
     /// The data database, for checking what became of everything.
     pub db: Db,
@@ -142,6 +144,7 @@ impl Cluster {
             env: vars,
             api_ports,
             vendor_port,
+            worker_ports: BTreeMap::new(),
             procs: BTreeMap::new(),
             db,
             key,
@@ -165,6 +168,32 @@ impl Cluster {
             key: self.key.clone(),
             apis: (0..self.api_ports.len()).map(|i| self.api(i)).collect(),
         }
+    }
+
+    /// A worker's operations listener.
+    pub fn operations(&self, worker: &str) -> String {
+        format!("http://127.0.0.1:{}", self.worker_ports[worker])
+    }
+
+    /// The messages a worker settled (`minicrm_queue_messages_total{outcome="ok"}`, every queue),
+    /// from its own /metrics.
+    pub async fn messages_handled(&self, worker: &str) -> u64 {
+        let text = self
+            .client
+            .get(format!("{}/metrics", self.operations(worker)))
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .expect("the worker answers")
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .filter(|l| {
+                l.starts_with("minicrm_queue_messages_total{") && l.contains(r#"outcome="ok""#)
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum::<f64>() as u64
     }
 
     pub fn vendor(&self) -> String {
@@ -206,6 +235,13 @@ impl Cluster {
             let port = self.api_ports[index.parse::<usize>().expect("api-N")];
             command.env("MINICRM_BIND", format!("127.0.0.1:{port}"));
         }
+        if role == "worker" {
+            let port = *self
+                .worker_ports
+                .entry(name.to_owned())
+                .or_insert_with(free_port);
+            command.env("MINICRM_METRICS_BIND", format!("127.0.0.1:{port}"));
+        }
         let child = command.spawn().expect("minicrm starts");
         self.procs
             .insert(name.to_owned(), Proc { role, child, log });
@@ -215,7 +251,10 @@ impl Cluster {
                 self.wait_healthy(name, &url).await
             }
             "vendor" => self.wait_healthy(name, &self.vendor()).await,
-            _ => tokio::time::sleep(Duration::from_millis(300)).await,
+            _ => {
+                let url = self.operations(name);
+                self.wait_healthy(name, &url).await
+            }
         }
     }
 

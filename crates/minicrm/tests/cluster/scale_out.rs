@@ -34,5 +34,10 @@ async fn two_apis_two_workers_and_a_vendor_count_exactly() {
     assert_campaign_exact(&cluster, &campaign, CUSTOMERS as i64).await;
     let vendor = cluster.vendor_stats().await;
     assert_eq!(vendor["duplicates"], 0, "nothing was resent: {vendor}");
+    for worker in ["worker-a", "worker-b"] {
+        let handled = cluster.messages_handled(worker).await;
+        assert!(handled > 0, "{worker} took no share of the work");
+        eprintln!("{worker} settled {handled} messages");
+    }
     cluster.finish().await;
 }
