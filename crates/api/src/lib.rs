@@ -5,14 +5,15 @@
 pub mod auth;
 mod body;
 mod headers;
+mod openapi;
 mod output;
 mod problem;
 mod routes;
 mod web;
 
 pub use auth::{AuthSettings, Caller};
+pub use openapi::openapi;
 pub use problem::ApiError;
-pub use routes::openapi;
 
 use axum::Router;
 use minicrm_bus::Bus;

@@ -1,5 +1,6 @@
-//! The router: every resource's routes, and a problem+json 404 for anything else. Routes are added
-//! through utoipa's `OpenApiRouter`, so the OpenAPI document is the router's own list of routes.
+//! The router: every resource's routes, the docs page, and a problem+json 404 for anything else. Routes
+//! are added through utoipa's `OpenApiRouter`, so the OpenAPI document is the router's own list of
+//! routes.
 
 mod ai;
 mod api_keys;
@@ -21,14 +22,8 @@ use axum::{Json, Router};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-#[derive(utoipa::OpenApi)]
-#[openapi(info(
-    title = "minicrm",
-    description = "A customer-engagement CRM: ingestion, segments, campaigns, delivery receipts."
-))]
-struct Document;
-
-fn routes() -> OpenApiRouter<AppState> {
+/// Every documented route.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .merge(ingest::router())
         .merge(imports::router())
@@ -44,7 +39,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(api_keys::router())
         .merge(ai::router())
         .layer(DefaultBodyLimit::disable());
-    OpenApiRouter::with_openapi(<Document as utoipa::OpenApi>::openapi())
+    OpenApiRouter::with_openapi(<crate::openapi::Document as utoipa::OpenApi>::openapi())
         .nest("/api/v1", api)
         .nest("/auth", auth::router())
         .merge(health::router())
@@ -56,19 +51,17 @@ pub fn router(web_dir: Option<std::path::PathBuf>) -> Router<AppState> {
     routes()
         .split_for_parts()
         .0
+        .merge(crate::openapi::docs::router())
         .fallback(move |request| crate::web::fallback(web_dir.clone(), request))
 }
 
-/// The OpenAPI document: every route of the router.
-pub fn openapi() -> &'static OpenApi {
-    static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
-    DOCUMENT.get_or_init(|| routes().into_openapi())
-}
-
-/// This document.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", responses((status = 200, description = "the OpenAPI document")))]
+/// This OpenAPI document.
+///
+/// OpenAPI 3.1, generated from the code.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI document.", body = Object)))]
 async fn document() -> Json<&'static OpenApi> {
-    Json(openapi())
+    Json(crate::openapi::openapi())
 }
 
 /// Reads `limit` with a default and a ceiling.
