@@ -9,6 +9,7 @@ mod helpers;
 mod imports;
 mod ingest;
 mod issuer;
+mod openapi;
 mod segments;
 mod sign_in;
 mod validation;
