@@ -4,6 +4,7 @@
 //! shown at `/api/docs`.
 
 pub mod docs;
+pub mod examples;
 pub mod problems;
 pub mod security;
 

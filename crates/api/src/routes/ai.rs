@@ -4,7 +4,7 @@
 
 use crate::body::JsonBody;
 use crate::openapi::{
-    BadRequest, Forbidden, PayloadTooLarge, UnprocessableEntity, UnsupportedMediaType,
+    examples, BadRequest, Forbidden, PayloadTooLarge, UnprocessableEntity, UnsupportedMediaType,
 };
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
@@ -72,7 +72,7 @@ const MAX_PROMPT_CHARS: usize = 1_000;
 /// `{prompt}` → `{rules, explanation, unrecognised, provider, fallback}`: the rules are valid for
 /// `POST /segments/preview` as they are. Needs the `write` scope.
 #[utoipa::path(post, path = "/ai/segment-rules", tag = "ai", operation_id = "ai_segment_rules",
-    request_body(content = PromptIn, content_type = "application/json"),
+    request_body(content = PromptIn, content_type = "application/json", example = examples::prompt),
     responses(
         (status = 200, description = "The rules and what was understood.", body = RulesAnswer),
         (status = 400, response = BadRequest),
@@ -108,11 +108,12 @@ async fn segment_rules(
 const SEND_TIME_WINDOW_MS: i64 = 365 * 86_400_000;
 
 /// The audience to time: a saved segment, or rules (`segment_id` wins when both are sent).
-#[derive(ToSchema)]
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(untagged)]
 #[allow(dead_code)]
-struct SendTimeIn {
-    segment_id: Option<String>,
-    rules: Option<RuleGroup>,
+enum SendTimeIn {
+    Segment { segment_id: String },
+    Rules { rules: RuleGroup },
 }
 
 /// The recommendation, and who made it.
@@ -131,7 +132,7 @@ struct SendTimeOut {
 /// audience with few orders. Each slot's `next_at` can be a campaign's `send_at` as it is. Needs the
 /// `read` scope.
 #[utoipa::path(post, path = "/ai/send-time", tag = "ai", operation_id = "ai_send_time",
-    request_body(content = SendTimeIn, content_type = "application/json"),
+    request_body(content = SendTimeIn, content_type = "application/json", example = examples::send_time),
     responses(
         (status = 200, description = "Recommended slots, the histogram, a confidence.", body = SendTimeOut),
         (status = 400, response = BadRequest),
@@ -232,7 +233,7 @@ struct MessagesIn {
 /// 160 characters for any customer, an e-mail with a subject), using only variables the template
 /// engine accepts. Needs the `write` scope.
 #[utoipa::path(post, path = "/ai/messages", tag = "ai", operation_id = "ai_messages",
-    request_body(content = MessagesIn, content_type = "application/json"),
+    request_body(content = MessagesIn, content_type = "application/json", example = examples::messages),
     responses(
         (status = 200, description = "Three variants.", body = MessagesAnswer),
         (status = 400, response = BadRequest),

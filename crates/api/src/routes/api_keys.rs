@@ -2,7 +2,9 @@
 //! revoke.
 
 use crate::body::JsonBody;
-use crate::openapi::{BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType};
+use crate::openapi::{
+    examples, BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
+};
 use crate::output::{iso, iso_opt, Page};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::{Path, State};
@@ -102,7 +104,7 @@ async fn list(
 /// Creates a key `{name, scopes: ["ingest" | "read" | "write" | "admin", …]}`; the answer carries
 /// `secret`, shown this once. Needs the `admin` scope.
 #[utoipa::path(post, path = "/api-keys", tag = "api-keys", operation_id = "create_api_key",
-    request_body(content = KeyIn, content_type = "application/json"),
+    request_body(content = KeyIn, content_type = "application/json", example = examples::api_key),
     responses(
         (status = 201, description = "The key with its secret.", body = KeyCreated),
         (status = 400, response = BadRequest),

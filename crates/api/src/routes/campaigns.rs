@@ -7,8 +7,8 @@
 use super::{page_limit, ApiQuery};
 use crate::body::JsonBody;
 use crate::openapi::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized,
-    UnprocessableEntity, UnsupportedMediaType,
+    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable,
+    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
 };
 use crate::output::{cursor_param, encode_cursor, iso as time, trim_page, Page};
 use crate::{ApiError, AppState, Caller};
@@ -161,7 +161,7 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
 /// Creates a campaign for a saved segment or rules, sent now or at `send_at`. Every bad field is
 /// listed in the 422. Needs the `write` scope.
 #[utoipa::path(post, path = "/campaigns", tag = "campaigns", operation_id = "create_campaign",
-    request_body(content = CampaignIn, content_type = "application/json"),
+    request_body(content = CampaignIn, content_type = "application/json", example = examples::campaign),
     responses(
         (status = 201, description = "The campaign, scheduled.", body = CampaignOut,
             headers(("Location" = String, description = "The campaign: `/api/v1/campaigns/{id}`."))),
@@ -274,7 +274,8 @@ struct LogParams {
     /// Messages per page.
     #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
-    /// The `next_cursor` of the page before.
+    /// The `next_cursor` of the page before (opaque, base64url).
+    #[param(value_type = String, pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
     /// Only messages in this state.
     #[param(value_type = Option<MessageStatus>)]
@@ -512,7 +513,7 @@ struct Signature {
 /// the credential.
 #[utoipa::path(post, path = "/receipts", tag = "receipts", operation_id = "receive_receipts",
     params(Signature),
-    request_body(content = ReceiptsIn, content_type = "application/json"),
+    request_body(content = ReceiptsIn, content_type = "application/json", example = examples::receipts),
     responses(
         (status = 202, description = "The receipts are queued.", body = ReceiptsAccepted),
         (status = 400, response = BadRequest),

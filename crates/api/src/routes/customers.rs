@@ -41,7 +41,8 @@ struct ListParams {
     /// Customers per page.
     #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
-    /// The `next_cursor` of the page before.
+    /// The `next_cursor` of the page before (opaque, base64url).
+    #[param(value_type = String, pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 

@@ -9,7 +9,8 @@
 
 use super::{ingest, page_limit, ApiQuery};
 use crate::openapi::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity, UnsupportedMediaType,
+    examples, BadRequest, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
+    UnsupportedMediaType,
 };
 use crate::output::{iso, iso_opt, trim_page, Page};
 use crate::{ApiError, AppState, Caller};
@@ -50,7 +51,7 @@ const MAX_ROW_BYTES: u64 = 4 * 1024 * 1024;
 #[into_params(parameter_in = Query)]
 struct CreateParams {
     /// What the file holds.
-    #[param(value_type = RecordKind, required = true)]
+    #[param(value_type = RecordKind, required = true, example = "customers")]
     kind: Option<String>,
     /// The file's name (else Content-Disposition's `filename`), for the record.
     name: Option<String>,
@@ -65,7 +66,8 @@ struct CreateParams {
 /// `customer_external_id`, `amount`, `currency`, `status`, `ordered_at`. Needs the `ingest` scope.
 #[utoipa::path(post, path = "/imports", tag = "imports", operation_id = "create_import",
     params(CreateParams),
-    request_body(description = "A CSV file in UTF-8 with a header row.", content = String, content_type = "text/csv"),
+    request_body(description = "A CSV file in UTF-8 with a header row.", content = String, content_type = "text/csv",
+        example = examples::customers_csv),
     responses(
         (status = 202, description = "The import, every batch of valid rows published.", body = ImportOut,
             headers(("Location" = String, description = "The import: `/api/v1/imports/{id}`."))),

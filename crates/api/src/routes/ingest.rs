@@ -3,7 +3,7 @@
 
 use crate::body::JsonBody;
 use crate::openapi::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
+    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
     UnsupportedMediaType,
 };
 use crate::{ApiError, AppState, Caller};
@@ -34,7 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// batch is durably queued; `GET /ingestions/{id}` says what became of it. Needs the `ingest` scope.
 #[utoipa::path(post, path = "/customers", tag = "ingestion", operation_id = "ingest_customers",
     params(IdempotencyKey),
-    request_body(content = CustomerBatch, content_type = "application/json"),
+    request_body(content = CustomerBatch, content_type = "application/json", example = examples::customers),
     responses(
         (status = 202, description = "The batch is queued.", body = Accepted, headers(
             ("Location" = String, description = "The ingestion: `/api/v1/ingestions/{id}`."),
@@ -71,7 +71,7 @@ async fn customers(
 /// aggregates follow. 202 once the batch is durably queued. Needs the `ingest` scope.
 #[utoipa::path(post, path = "/orders", tag = "ingestion", operation_id = "ingest_orders",
     params(IdempotencyKey),
-    request_body(content = OrderBatch, content_type = "application/json"),
+    request_body(content = OrderBatch, content_type = "application/json", example = examples::orders),
     responses(
         (status = 202, description = "The batch is queued.", body = Accepted, headers(
             ("Location" = String, description = "The ingestion: `/api/v1/ingestions/{id}`."),
@@ -113,6 +113,7 @@ struct IdempotencyKey {
     /// never applied twice); with another body, a 409. 1 to 255 visible ASCII characters.
     #[param(
         rename = "Idempotency-Key",
+        value_type = String,
         min_length = 1,
         max_length = 255,
         pattern = "^[!-~]+$"

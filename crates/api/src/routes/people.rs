@@ -2,7 +2,7 @@
 
 use crate::body::JsonBody;
 use crate::openapi::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
+    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
 };
 use crate::output::{iso, iso_opt, Page};
 use crate::{ApiError, AppState, Caller};
@@ -45,8 +45,10 @@ struct UserOut {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct UserChange {
+    #[schema(value_type = Role, required = false)]
     role: Option<Role>,
     /// True takes their access away and ends their sessions; false gives it back.
+    #[schema(value_type = bool, required = false)]
     disabled: Option<bool>,
 }
 
@@ -91,7 +93,7 @@ async fn list(
 /// last active admin stays one. Needs the `admin` scope.
 #[utoipa::path(patch, path = "/users/{id}", tag = "people", operation_id = "update_user",
     params(("id" = String, Path, description = "The person's id.")),
-    request_body(content = UserChange, content_type = "application/json"),
+    request_body(content = UserChange, content_type = "application/json", example = examples::user_change),
     responses(
         (status = 200, description = "The person.", body = UserOut),
         (status = 400, response = BadRequest),

@@ -7,7 +7,7 @@
 use super::{page_limit, segments::read_rules, ApiQuery};
 use crate::body::JsonBody;
 use crate::openapi::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
+    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
     UnsupportedMediaType,
 };
 use crate::output::{trim_page, Page};
@@ -125,7 +125,7 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
 ///
 /// Saves a segment, counting its audience. Needs the `write` scope.
 #[utoipa::path(post, path = "/segments", tag = "segments", operation_id = "create_segment",
-    request_body(content = SegmentIn, content_type = "application/json"),
+    request_body(content = SegmentIn, content_type = "application/json", example = examples::segment),
     responses(
         (status = 201, description = "The segment.", body = SegmentOut),
         (status = 400, response = BadRequest),
@@ -153,7 +153,7 @@ async fn create(
 /// scope.
 #[utoipa::path(put, path = "/segments/{id}", tag = "segments", operation_id = "update_segment",
     params(("id" = String, Path, description = "The segment's id.")),
-    request_body(content = SegmentIn, content_type = "application/json"),
+    request_body(content = SegmentIn, content_type = "application/json", example = examples::segment),
     responses(
         (status = 200, description = "The segment.", body = SegmentOut),
         (status = 400, response = BadRequest),

@@ -3,7 +3,7 @@
 
 use crate::body::JsonBody;
 use crate::openapi::{
-    BadRequest, Forbidden, PayloadTooLarge, UnprocessableEntity, UnsupportedMediaType,
+    examples, BadRequest, Forbidden, PayloadTooLarge, UnprocessableEntity, UnsupportedMediaType,
 };
 use crate::output::CustomerOut;
 use crate::{ApiError, AppState, Caller};
@@ -145,7 +145,7 @@ struct Preview {
 ///
 /// How many customers a rule tree selects right now, with a sample of them. Needs the `read` scope.
 #[utoipa::path(post, path = "/segments/preview", tag = "segments", operation_id = "preview_segment",
-    request_body(content = RulesIn, content_type = "application/json"),
+    request_body(content = RulesIn, content_type = "application/json", example = examples::preview),
     responses(
         (status = 200, description = "The audience.", body = Preview),
         (status = 400, response = BadRequest),

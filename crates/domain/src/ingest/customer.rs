@@ -39,14 +39,14 @@ pub struct CustomerIn<'a> {
     #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Asha Verma")]
     name: Option<&'a RawValue>,
     #[serde(borrow)]
-    #[schema(value_type = Option<String>, format = "email", max_length = 320)]
+    #[schema(value_type = Option<String>, min_length = 1, format = "email", max_length = 320)]
     email: Option<&'a RawValue>,
     /// E.164 (`+919876543210`); a national Indian number is read as +91.
     #[serde(borrow)]
-    #[schema(value_type = Option<String>, max_length = 32, example = "+919876543210")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 32, example = "+919876543210")]
     phone: Option<&'a RawValue>,
     #[serde(borrow)]
-    #[schema(value_type = Option<String>, max_length = 100, example = "Pune")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, example = "Pune")]
     city: Option<&'a RawValue>,
     #[serde(borrow)]
     #[schema(value_type = Option<Attributes>)]

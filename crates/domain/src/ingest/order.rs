@@ -93,7 +93,7 @@ pub struct OrderIn<'a> {
     amount: Option<&'a RawValue>,
     /// ISO 4217; it must be the store's currency (INR unless configured). Absent: the store's.
     #[serde(borrow)]
-    #[schema(value_type = Option<String>, max_length = 8, example = "INR")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 8, example = "INR")]
     currency: Option<&'a RawValue>,
     /// Absent: `completed`. Only completed orders count towards a customer's aggregates.
     #[serde(borrow)]
@@ -120,7 +120,7 @@ pub struct LineItemIn<'a> {
     #[schema(value_type = String, required = true, min_length = 1, max_length = 200)]
     name: Option<&'a RawValue>,
     #[serde(borrow)]
-    #[schema(value_type = Option<String>, max_length = 100)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
     category: Option<&'a RawValue>,
     #[serde(borrow)]
     #[schema(value_type = i64, required = true, minimum = 1, maximum = 100000)]

@@ -75,8 +75,23 @@ fn the_document_describes_the_api_completely() {
         );
         assert_path_parameters(&path, &operation);
         assert_responses(&doc, &method, &path, &operation);
+        assert_examples_fit(&doc, &method, &path, &operation);
     }
     assert!(ids.len() >= 40, "{} operations", ids.len());
+}
+
+/// A request body's example fits its own schema: readers copy it, and schemathesis starts from it.
+fn assert_examples_fit(doc: &Value, method: &str, path: &str, operation: &Value) {
+    for (media, body) in operation["requestBody"]["content"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(example) = body.get("example") {
+            let errors = schema_errors(doc, &body["schema"], example);
+            assert!(errors.is_empty(), "{method} {path} {media}: {errors:?}");
+        }
+    }
 }
 
 /// Every `{name}` of the path is a documented path parameter, and every path parameter is in the path.
