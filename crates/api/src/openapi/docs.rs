@@ -13,7 +13,6 @@ pub fn router() -> Router<AppState> {
     // without network) refuses anyway.
     let config = Config::from("/api/openapi.json")
         .validator_url("none")
-        .try_it_out_enabled(true)
-        .display_operation_id(true);
+        .try_it_out_enabled(true);
     SwaggerUi::new(PATH).config(config).into()
 }
