@@ -7,6 +7,7 @@ mod body;
 mod headers;
 mod openapi;
 mod output;
+mod params;
 mod problem;
 mod routes;
 mod web;

@@ -6,8 +6,9 @@ use crate::openapi::{
     examples, BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
 };
 use crate::output::{iso, iso_opt, Page};
+use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use minicrm_domain::Scope;
@@ -183,7 +184,7 @@ async fn create(
 async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Admin)?;
     let now = chrono::Utc::now().timestamp_millis();

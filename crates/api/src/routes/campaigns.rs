@@ -4,15 +4,16 @@
 //!
 //! Creating and cancelling need the `admin` scope until people have roles; reading needs `read`.
 
-use super::{page_limit, ApiQuery};
+use super::page_limit;
 use crate::body::JsonBody;
 use crate::openapi::{
     examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable,
     Unauthorized, UnprocessableEntity, UnsupportedMediaType,
 };
 use crate::output::{cursor_param, encode_cursor, iso as time, trim_page, Page};
+use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -275,7 +276,7 @@ struct LogParams {
     #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
     /// The `next_cursor` of the page before (opaque, base64url).
-    #[param(value_type = String, pattern = "^[A-Za-z0-9_-]+$")]
+    #[param(value_type = String, required = false, pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
     /// Only messages in this state.
     #[param(value_type = Option<MessageStatus>)]
@@ -331,7 +332,7 @@ async fn list(
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CampaignOut>, ApiError> {
     caller.require(Scope::Read)?;
     let row = campaigns::get(&state.db, &id)
@@ -363,7 +364,7 @@ async fn read(
 async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CampaignOut>, ApiError> {
     caller.require(Scope::Write)?;
     let row = campaigns::get(&state.db, &id)
@@ -440,7 +441,7 @@ impl From<MessageRow> for MessageOut {
 async fn log(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<LogParams>,
 ) -> Result<Json<Page<MessageOut>>, ApiError> {
     caller.require(Scope::Read)?;
@@ -586,7 +587,7 @@ async fn receipts(
 async fn summary(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<minicrm_assistant::local::summary::Summary>, ApiError> {
     use minicrm_assistant::local::summary::{self, Bucket, Campaign, Earlier};
     use minicrm_store::insights;
@@ -698,7 +699,7 @@ struct PointOut {
 async fn timeline(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TimelineOut>, ApiError> {
     caller.require(Scope::Read)?;
     let row = campaigns::get(&state.db, &id)

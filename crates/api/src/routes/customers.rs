@@ -1,10 +1,11 @@
 //! Customers: search with filters and cursor paging, and one customer's detail with recent orders.
 
-use super::{page_limit, ApiQuery};
+use super::page_limit;
 use crate::openapi::{BadRequest, Forbidden, NotFound};
 use crate::output::{cursor_param, encode_cursor, trim_page, CustomerOut, OrderOut, Page};
+use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use minicrm_domain::money::Decimal;
 use minicrm_domain::{Money, Scope};
@@ -42,7 +43,7 @@ struct ListParams {
     #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
     /// The `next_cursor` of the page before (opaque, base64url).
-    #[param(value_type = String, pattern = "^[A-Za-z0-9_-]+$")]
+    #[param(value_type = String, required = false, pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 
@@ -123,7 +124,7 @@ const RECENT_MESSAGES: i64 = 20;
 async fn detail(
     State(state): State<AppState>,
     caller: Caller,
-    Path(external_id): Path<String>,
+    ApiPath(external_id): ApiPath<String>,
 ) -> Result<Json<CustomerDetail>, ApiError> {
     caller.require(Scope::Read)?;
     let row = customers::get(&state.db, &external_id)

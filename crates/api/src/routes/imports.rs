@@ -7,15 +7,16 @@
 //! The file is never held whole: the body's chunks feed a CSV reader on a blocking thread through a
 //! small channel, and the reader hands over one batch at a time, so a slow bus slows the upload down.
 
-use super::{ingest, page_limit, ApiQuery};
+use super::{ingest, page_limit};
 use crate::openapi::{
     examples, BadRequest, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
     UnsupportedMediaType,
 };
 use crate::output::{iso, iso_opt, trim_page, Page};
+use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -155,7 +156,7 @@ async fn create(
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ImportOut>, ApiError> {
     caller.require_any(&[Scope::Read, Scope::Ingest])?;
     Ok(Json(load(&state, &id).await?))

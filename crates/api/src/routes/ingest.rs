@@ -6,8 +6,9 @@ use crate::openapi::{
     examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
     UnsupportedMediaType,
 };
+use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -114,6 +115,7 @@ struct IdempotencyKey {
     #[param(
         rename = "Idempotency-Key",
         value_type = String,
+        required = false,
         min_length = 1,
         max_length = 255,
         pattern = "^[!-~]+$"
@@ -400,7 +402,7 @@ async fn find_ingestion(state: &AppState, id: &str) -> Result<ingestions::Ingest
 async fn ingestion(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<IngestionOut>, ApiError> {
     caller.require_any(&[Scope::Read, Scope::Ingest])?;
     let row = find_ingestion(&state, &id).await?;

@@ -75,25 +75,3 @@ pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
         )),
     }
 }
-
-/// A query string read into `T`; a bad one is a 400 problem that says what is wrong with it.
-pub(crate) struct ApiQuery<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S>
-    for ApiQuery<T>
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, ApiError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
-            Err(e) => Err(ApiError::BadRequest {
-                detail: e.body_text(),
-                field: None,
-            }),
-        }
-    }
-}

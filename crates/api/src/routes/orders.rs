@@ -1,8 +1,9 @@
 //! Orders: newest first, optionally of one customer, with cursor paging.
 
-use super::{page_limit, ApiQuery};
+use super::page_limit;
 use crate::openapi::{BadRequest, Forbidden};
 use crate::output::{cursor_param, encode_cursor, trim_page, OrderOut, Page};
+use crate::params::ApiQuery;
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
 use axum::Json;
@@ -26,7 +27,7 @@ struct ListParams {
     #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
     /// The `next_cursor` of the page before (opaque, base64url).
-    #[param(value_type = String, pattern = "^[A-Za-z0-9_-]+$")]
+    #[param(value_type = String, required = false, pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 

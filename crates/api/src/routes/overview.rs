@@ -1,9 +1,9 @@
 //! The dashboard's overview: `GET /overview?days=30` — totals, active campaigns, the delivery rate of
 //! the window's campaigns, and a series per day of the window in India's time (+05:30), oldest first.
 
-use super::ApiQuery;
 use crate::openapi::{BadRequest, Forbidden};
 use crate::output::Amount;
+use crate::params::ApiQuery;
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
 use axum::Json;

@@ -5,8 +5,9 @@ use crate::openapi::{
     examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
 };
 use crate::output::{iso, iso_opt, Page};
+use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use minicrm_domain::{Role, Scope};
 use minicrm_store::people::{self, Change, User};
@@ -106,7 +107,7 @@ async fn list(
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: JsonBody,
 ) -> Result<Json<UserOut>, ApiError> {
     caller.require(Scope::Admin)?;

@@ -4,15 +4,16 @@
 //! Changing segments needs the `admin` scope until people have roles (the sign-in issue brings the
 //! marketer role); reading needs `read`.
 
-use super::{page_limit, segments::read_rules, ApiQuery};
+use super::{page_limit, segments::read_rules};
 use crate::body::JsonBody;
 use crate::openapi::{
     examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
     UnsupportedMediaType,
 };
 use crate::output::{trim_page, Page};
+use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use minicrm_domain::rules::RuleGroup;
@@ -167,7 +168,7 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<SegmentOut>, ApiError> {
     caller.require(Scope::Write)?;
@@ -191,7 +192,7 @@ async fn update(
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<SegmentOut>, ApiError> {
     caller.require(Scope::Read)?;
     Ok(Json(
@@ -216,7 +217,7 @@ async fn read(
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Write)?;
     if minicrm_store::campaigns::uses_segment(&state.db, &id).await? {

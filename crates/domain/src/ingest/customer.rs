@@ -95,7 +95,8 @@ impl Record for NewCustomer {
 }
 
 /// Custom attributes: an object of at most 50 keys (letters, digits, `_`; up to 64) whose values are
-/// strings (up to 1,000 characters), numbers, booleans or null.
+/// strings (up to 1,000 characters, no control characters but newline and tab), numbers, booleans or
+/// null.
 pub const MAX_ATTRIBUTES: usize = 50;
 
 /// The schema of custom attributes (the type is only that).
@@ -119,7 +120,8 @@ impl PartialSchema for Attributes {
             .schema_type(Type::Object)
             .description(Some(
                 "Custom attributes: up to 50 keys (letters, digits, `_`; up to 64) whose values are \
-                 texts (up to 1,000 characters), numbers, booleans or null.",
+                 texts (up to 1,000 characters, no control characters but newline and tab), numbers, \
+                 booleans or null.",
             ))
             .property_names(Some(key))
             .max_properties(Some(MAX_ATTRIBUTES))
@@ -151,6 +153,10 @@ fn attributes(raw: &RawValue) -> Result<Map<String, Value>, String> {
             Value::String(s) if s.chars().count() > 1000 => {
                 return Err(format!("'{key}' is longer than 1000 characters"))
             }
+            // As in every other text: PostgreSQL cannot store NUL, and the rest have no place here.
+            Value::String(s) if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+                return Err(format!("'{key}' must not contain control characters"))
+            }
             Value::Array(_) | Value::Object(_) => {
                 return Err(format!("'{key}' must be a string, number, boolean or null"))
             }
@@ -177,5 +183,31 @@ impl NewCustomer {
             }
         }
         kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::{parse_batch, BatchError, Context};
+    use crate::{Currency, NewCustomer, Timestamp};
+
+    #[test]
+    fn attribute_texts_hold_no_control_characters() {
+        let ctx = Context {
+            now: Timestamp::parse("2025-01-01T00:00:00Z").unwrap(),
+            currency: Currency::INR,
+        };
+        let ok = br#"{"external_id": "c1", "name": "A", "attributes": {"note": "two\nlines\tand a tab"}}"#;
+        assert!(parse_batch::<NewCustomer>(ok, &ctx).is_ok());
+        for bad in [r#""nul\u0000""#, r#""bell\u0007""#] {
+            let body =
+                format!(r#"{{"external_id": "c1", "name": "A", "attributes": {{"note": {bad}}}}}"#);
+            let Err(BatchError::Invalid(errors)) =
+                parse_batch::<NewCustomer>(body.as_bytes(), &ctx)
+            else {
+                panic!("{bad} was taken")
+            };
+            assert_eq!(errors[0].field, "attributes");
+        }
     }
 }
