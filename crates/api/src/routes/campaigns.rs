@@ -166,6 +166,7 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
     responses(
         (status = 201, description = "The campaign, scheduled.", body = CampaignOut,
             headers(("Location" = String, description = "The campaign: `/api/v1/campaigns/{id}`."))),
+        (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),

@@ -146,6 +146,12 @@ fn assert_responses(doc: &Value, method: &str, path: &str, operation: &Value) {
             );
         }
     }
+    // What the JSON body reader itself refuses: malformed or NUL-holding, too large, not JSON.
+    if operation["requestBody"]["content"]["application/json"].is_object() {
+        for status in ["400", "413", "415"] {
+            assert!(responses.contains_key(status), "{method} {path}: {status}");
+        }
+    }
     let public = minicrm_api::auth::PUBLIC_ROUTES.contains(&(method, path));
     assert_eq!(
         operation["security"].is_null(),
