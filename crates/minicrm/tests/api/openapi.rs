@@ -487,6 +487,12 @@ async fn the_docs_page_shows_the_document() {
     let init = get("/api/docs/swagger-initializer.js").await.unwrap();
     assert_eq!(init.status(), StatusCode::OK);
     assert!(init.text().await.unwrap().contains("/api/openapi.json"));
+    let missing = get("/api/docs/nope.js").await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.headers()["content-type"],
+        "application/problem+json"
+    );
     let document = get("/api/openapi.json").await.unwrap();
     assert_eq!(document.status(), StatusCode::OK);
     app.stop().await;
