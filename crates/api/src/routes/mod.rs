@@ -13,6 +13,7 @@ mod ingest;
 mod orders;
 mod overview;
 mod people;
+mod receipts;
 mod saved_segments;
 mod segments;
 
@@ -33,7 +34,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(segments::router())
         .merge(saved_segments::router())
         .merge(campaigns::router())
-        .merge(campaigns::public_router())
+        .merge(receipts::router())
         .merge(auth::api_router())
         .merge(people::router())
         .merge(api_keys::router())
