@@ -22,10 +22,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         }
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(ApiQuery(value)),
-            Err(e) => Err(ApiError::BadRequest {
-                detail: e.body_text(),
-                field: None,
-            }),
+            Err(e) => Err(rejected(e.body_text())),
         }
     }
 }
@@ -37,24 +34,78 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let bad = |detail: String| ApiError::BadRequest {
-            detail,
-            field: None,
-        };
         let raw = RawPathParams::from_request_parts(parts, state)
             .await
-            .map_err(|e| bad(e.body_text()))?;
+            .map_err(|e| rejected(e.body_text()))?;
         if let Some((name, _)) = raw.iter().find(|(_, value)| value.contains('\0')) {
             return Err(nul_in(name));
         }
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(value)) => Ok(ApiPath(value)),
-            Err(e) => Err(bad(e.body_text())),
+            Err(e) => Err(rejected(e.body_text())),
         }
     }
+}
+
+/// The problem of axum's rejection `detail`, naming the parameter it is about when it says.
+fn rejected(detail: String) -> ApiError {
+    ApiError::BadRequest {
+        field: parameter_of(&detail),
+        detail,
+    }
+}
+
+/// The parameter an extractor's message is about: serde's path (`…query string: limit: invalid
+/// digit`) or a name in backticks (`duplicate field \`limit\``, `Invalid UTF-8 in \`id\``).
+fn parameter_of(detail: &str) -> Option<String> {
+    let message = detail
+        .split_once("query string: ")
+        .map_or(detail, |(_, m)| m);
+    if let Some((path, _)) = message.split_once(": ") {
+        if !path.is_empty()
+            && path
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            return Some(path.to_owned());
+        }
+    }
+    let quoted = message.split('`').nth(1)?;
+    (!quoted.is_empty()).then(|| quoted.to_owned())
 }
 
 /// The problem of a parameter that holds a NUL character.
 pub(crate) fn nul_in(field: &str) -> ApiError {
     ApiError::bad_field(field, format!("{field} must not contain a NUL character"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parameter_of;
+
+    #[test]
+    fn rejections_name_their_parameter() {
+        let cases = [
+            (
+                "Failed to deserialize query string: limit: invalid digit found in string",
+                Some("limit"),
+            ),
+            (
+                "Failed to deserialize query string: foo: unknown field `foo`, expected one of `q`",
+                Some("foo"),
+            ),
+            (
+                "Failed to deserialize query string: duplicate field `limit`",
+                Some("limit"),
+            ),
+            ("Invalid UTF-8 in `id`", Some("id")),
+            (
+                "Failed to deserialize query string: expected a sequence",
+                None,
+            ),
+        ];
+        for (detail, field) in cases {
+            assert_eq!(parameter_of(detail).as_deref(), field, "{detail}");
+        }
+    }
 }

@@ -205,16 +205,18 @@ async fn bad_queries_and_unknown_routes_are_problems(backend: Backend) {
     )
     .await;
     assert_eq!(body["field"], "min_spend");
-    problem(
+    let body = problem(
         app.get("/api/v1/customers?limit=ten", &key).await,
         StatusCode::BAD_REQUEST,
     )
     .await;
-    problem(
+    assert_eq!(body["field"], "limit");
+    let body = problem(
         app.get("/api/v1/customers?colour=red", &key).await,
         StatusCode::BAD_REQUEST,
     )
     .await;
+    assert_eq!(body["field"], "colour");
     problem(
         app.get("/api/v1/customers/nobody", &key).await,
         StatusCode::NOT_FOUND,
