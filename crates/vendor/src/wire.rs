@@ -144,10 +144,11 @@ impl std::fmt::Display for FailureReason {
 /// A delivery receipt, POSTed to the callback URL in JSON arrays of up to
 /// [`VendorConfig::receipt_batch`](crate::VendorConfig::receipt_batch).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(description = "A delivery receipt: what became of one message.")]
 pub struct Receipt {
     /// The receipt's own id (`vr_<hex>`); a receipt re-POSTed on retry keeps it, so dedupe by it.
     pub id: String,
-    /// The vendor message id from [`Accepted::id`].
+    /// The vendor's id of the message: the `id` of its answer to the send.
     pub message_id: String,
     /// The client's reference of the message.
     pub reference: String,

@@ -26,7 +26,7 @@ pub struct Variant {
     pub max_chars: usize,
 }
 
-/// The objectives the local provider writes for; any other text falls back to `Other`.
+/// The objectives the local provider writes for; any other text is `other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Objective {

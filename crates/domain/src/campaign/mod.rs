@@ -116,8 +116,9 @@ pub struct Problem {
     pub reason: String,
 }
 
-/// A campaign as a client asks for it, read by `NewCampaign::parse`: its audience is a saved segment
-/// (`segment_id`) or rules, not both. Null is the same as absent, but for `tags`.
+/// A campaign as a client asks for it: its audience is a saved segment (`segment_id`) or rules, not
+/// both. Null is the same as absent, but for `tags`.
+// Read by `NewCampaign::parse`, which reports every bad field.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignIn {

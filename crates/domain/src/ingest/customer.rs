@@ -25,9 +25,9 @@ pub struct NewCustomer {
     pub updated_at: Timestamp,
 }
 
-/// A customer as a client sends it: each field is kept raw here and read by `NewCustomer::parse`,
-/// so that every bad field is reported. The schema says what the parse accepts. Texts are trimmed;
-/// null is the same as absent.
+/// A customer as a client sends it. Texts are trimmed; null is the same as absent.
+// Each field is kept raw here and read by `NewCustomer::parse`, so that every bad field is reported;
+// the schema says what that parse accepts.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerIn<'a> {

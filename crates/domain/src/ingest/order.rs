@@ -74,9 +74,9 @@ pub struct LineItem {
 /// The most line items one order may carry.
 pub const MAX_ITEMS: usize = 500;
 
-/// An order as a client sends it: each field is kept raw here and read by `NewOrder::parse`, so that
-/// every bad field is reported. The schema says what the parse accepts. Texts are trimmed; null is the
-/// same as absent.
+/// An order as a client sends it. Texts are trimmed; null is the same as absent.
+// Each field is kept raw here and read by `NewOrder::parse`, so that every bad field is reported; the
+// schema says what that parse accepts.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderIn<'a> {
