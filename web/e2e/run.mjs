@@ -1,9 +1,10 @@
 // The browser test: playwright-core driving Debian's Chromium against a real `minicrm serve` on a fresh
 // database. It signs in with the one-time link, imports customers and orders from CSV, builds a segment
 // from a sentence and adjusts it while the count follows, composes and launches a campaign with an AI
-// variant, watches it complete in the history, and opens its detail and summary. It saves a screenshot
-// of each page under docs/screenshots (and a phone-sized one of the composer), and checks with axe-core
-// that every control on each page has an accessible name.
+// variant, watches it complete in the history, and opens its detail and summary; last, the API's docs
+// page renders every operation. It saves a screenshot of each page under docs/screenshots (and a
+// phone-sized one of the composer), and checks with axe-core that every control on each page has an
+// accessible name.
 //
 // MINICRM_BIN: the minicrm binary (default ../target/debug/minicrm); CHROMIUM: the browser
 // (default /usr/bin/chromium); E2E_SCREENSHOTS=0 skips writing screenshots.
@@ -176,6 +177,14 @@ async function main() {
     await page.goto(`${server.url}/settings`);
     await page.getByRole('tab').first().waitFor();
     await shot(page, 'settings');
+
+    // The API's docs page: Swagger UI built into the binary, under the app's CSP, listing every
+    // operation of the document. Its controls are Swagger UI's, not ours to name: no label check.
+    await page.goto(`${server.url}/api/docs`);
+    await page.locator('.opblock').first().waitFor();
+    const operations = await page.locator('.opblock').count();
+    check(operations >= 40, `the docs page lists the operations (${operations})`);
+    if (saveShots) await page.screenshot({ path: join(shots, 'api-docs.png') });
 
     check(errors.length === 0, `the pages logged errors:\n${errors.join('\n')}`);
     check(unlabelled.length === 0, `controls without an accessible name:\n${unlabelled.join('\n')}`);

@@ -1,5 +1,6 @@
-//! `JsonBody`: the raw bytes of a JSON request body, refused early when the content type is wrong or the
-//! body exceeds the configured limit. Parsing happens in the domain, row by row.
+//! `JsonBody`: the raw bytes of a JSON request body, refused early when the content type is wrong, the
+//! body exceeds the configured limit, or a text in it holds a NUL character (`\u0000`, which
+//! PostgreSQL can store in neither text nor JSON). Parsing happens in the domain, row by row.
 
 use crate::{ApiError, AppState};
 use axum::body::Bytes;
@@ -34,10 +35,48 @@ impl FromRequest<AppState> for JsonBody {
         if declared.is_some_and(|n| n > limit) {
             return Err(ApiError::TooLarge(limit));
         }
-        axum::body::to_bytes(req.into_body(), limit)
+        let bytes = axum::body::to_bytes(req.into_body(), limit)
             .await
-            .map(JsonBody)
-            .map_err(|_| ApiError::TooLarge(limit))
+            .map_err(|_| ApiError::TooLarge(limit))?;
+        refuse_nul(&bytes)?;
+        Ok(JsonBody(bytes))
+    }
+}
+
+/// Refuses a body with a NUL character in a text or a key, naming its JSON pointer. NUL can only be
+/// written as the escape `\u0000` in JSON, so most bodies are passed by a scan of their bytes.
+fn refuse_nul(bytes: &[u8]) -> Result<(), ApiError> {
+    if !bytes.windows(6).any(|w| w == b"\\u0000") {
+        return Ok(());
+    }
+    // Not JSON: the handler says so, with its own detail.
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    match nul_pointer(&value).as_deref() {
+        Some("") => Err(crate::params::nul_in("the body")),
+        Some(pointer) => Err(crate::params::nul_in(pointer)),
+        None => Ok(()),
+    }
+}
+
+/// The JSON pointer of the first text (or key) holding a NUL character.
+fn nul_pointer(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    match value {
+        Value::String(s) if s.contains('\0') => Some(String::new()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_pointer(v).map(|p| format!("/{i}{p}"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                return Some(format!("/{}", escape(k)));
+            }
+            nul_pointer(v).map(|p| format!("/{}{p}", escape(k)))
+        }),
+        _ => None,
     }
 }
 
@@ -54,4 +93,23 @@ pub fn json(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
         detail: format!("the body is not valid JSON: {e}"),
         field: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_nul_character_is_found_by_its_pointer() {
+        let body = json!([{"name": "ok"}, {"attributes": {"a/b": "x\u{0}y"}}]);
+        assert_eq!(nul_pointer(&body).as_deref(), Some("/1/attributes/a~1b"));
+        assert_eq!(
+            nul_pointer(&json!({"k\u{0}": 1})).as_deref(),
+            Some("/k\u{0}")
+        );
+        assert_eq!(nul_pointer(&json!({"name": "\\u0000 is only text"})), None);
+        assert!(refuse_nul(br#"{"name": "a\u0000b"}"#).is_err());
+        assert!(refuse_nul(br#"{"name": "a\\u0000b"}"#).is_ok());
+    }
 }

@@ -6,14 +6,16 @@ pub mod auth;
 mod body;
 mod headers;
 mod metrics;
+mod openapi;
 mod output;
+mod params;
 mod problem;
 mod routes;
 mod web;
 
 pub use auth::{AuthSettings, Caller};
+pub use openapi::openapi;
 pub use problem::ApiError;
-pub use routes::openapi;
 
 use axum::Router;
 use minicrm_bus::Bus;

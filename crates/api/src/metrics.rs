@@ -22,8 +22,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 /// This process's metrics, in the Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses(
     (status = 200, description = "the metrics (Prometheus text format 0.0.4)", content_type = "text/plain", body = String),
-    (status = 401, description = "no API key or session"),
-    (status = 403, description = "the caller lacks the `read` scope")))]
+    (status = 403, response = crate::openapi::Forbidden)))]
 async fn metrics(caller: Caller, State(state): State<AppState>) -> Result<Response, ApiError> {
     caller.require(Scope::Read)?;
     sample_depths(state.bus.as_ref()).await;

@@ -7,6 +7,8 @@ use minicrm_store::customers::CustomerRow;
 use minicrm_store::orders::{ItemRow, OrderRow};
 use serde::{Serialize, Serializer};
 use serde_json::{value::RawValue, Map, Value};
+use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
+use utoipa::ToSchema;
 
 /// An amount in minor units, written as an exact JSON number in major units (`149950` → `1499.50`).
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +16,21 @@ pub struct Amount {
     pub minor: i64,
     pub exponent: u32,
 }
+
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .description(Some(
+                "An exact amount in major units of the store's currency, as many decimals as the \
+                 currency has (`1499.50`).",
+            ))
+            .examples([serde_json::json!(1499.5)])
+            .into()
+    }
+}
+
+impl ToSchema for Amount {}
 
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -33,20 +50,29 @@ pub fn iso_opt(ms: Option<i64>) -> Option<String> {
     ms.map(iso)
 }
 
-#[derive(Serialize)]
+/// A customer with the aggregates of their completed orders.
+#[derive(Serialize, ToSchema)]
 pub struct CustomerOut {
     pub external_id: String,
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub city: Option<String>,
+    #[schema(value_type = minicrm_domain::ingest::customer::Attributes)]
     pub attributes: Map<String, Value>,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
+    /// Of completed orders.
     pub total_spend: Amount,
+    /// Completed orders.
     pub order_count: i64,
+    /// Null for a customer who never ordered.
     pub avg_order_value: Option<Amount>,
+    #[schema(format = DateTime)]
     pub first_order_at: Option<String>,
+    #[schema(format = DateTime)]
     pub last_order_at: Option<String>,
 }
 
@@ -77,22 +103,28 @@ impl CustomerOut {
     }
 }
 
-#[derive(Serialize)]
+/// An order's line.
+#[derive(Serialize, ToSchema)]
 pub struct ItemOut {
     pub sku: String,
     pub name: String,
     pub category: Option<String>,
     pub quantity: i64,
+    /// The unit price.
     pub price: Amount,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct OrderOut {
     pub external_id: String,
     pub customer_external_id: String,
     pub amount: Amount,
+    /// ISO 4217.
+    #[schema(example = "INR")]
     pub currency: String,
+    #[schema(value_type = minicrm_domain::OrderStatus)]
     pub status: String,
+    #[schema(format = DateTime)]
     pub ordered_at: String,
     pub items: Vec<ItemOut>,
 }
@@ -129,9 +161,10 @@ impl OrderOut {
 }
 
 /// A page of a list: `{"items": [...], "next_cursor": "..." | null}`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; null on the last.
     pub next_cursor: Option<String>,
 }
 

@@ -70,9 +70,10 @@ impl AiSettings {
 }
 
 /// Plain language turned into segment rules.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RulesAnswer {
     /// The rule tree (valid for the API), or null when nothing was understood.
+    #[schema(value_type = Option<minicrm_domain::rules::RuleGroup>)]
     pub rules: Option<Value>,
     /// What was understood, one line per condition.
     pub explanation: Vec<String>,
@@ -151,11 +152,15 @@ impl Assistant {
 }
 
 /// Three message variants for an objective.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MessagesAnswer {
+    /// The objective as understood.
     pub objective: local::messages::Objective,
+    /// Three variants with different angles.
     pub variants: Vec<local::messages::Variant>,
+    /// `local`, `gemini` or `openai`.
     pub provider: &'static str,
+    /// Why the configured model's answer was not used, when it was not.
     pub fallback: Option<String>,
 }
 

@@ -50,6 +50,35 @@ pub struct Money {
 /// The largest amount accepted for one order or line: ten million major units.
 pub const MAX_MAJOR: i64 = 10_000_000;
 
+/// The schema of an amount as clients send it (the type is only that): major units, as a JSON number
+/// or a decimal string, never negative, with at most the currency's decimals.
+pub struct Decimal;
+
+impl utoipa::PartialSchema for Decimal {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        let number = ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .minimum(Some(0))
+            .exclusive_maximum(Some(MAX_MAJOR as f64 + 1.0));
+        let text = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^\s*[0-9]+(\.[0-9]+)?\s*$"));
+        OneOfBuilder::new()
+            .item(number)
+            .item(text)
+            .description(Some(format!(
+                "An amount in major units of the store's currency, as a JSON number or a decimal \
+                 string (`1499.50`): not negative, at most {MAX_MAJOR}, with no more decimals than \
+                 the currency has."
+            )))
+            .examples([serde_json::json!("1499.50")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Decimal {}
+
 impl Money {
     /// Parses a non-negative decimal amount in major units, as text (`"1499.5"`, `1499.50`, `1499`).
     pub fn parse_major(text: &str, currency: Currency) -> Result<Self, String> {

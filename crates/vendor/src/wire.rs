@@ -67,7 +67,7 @@ pub struct BatchAccepted {
 }
 
 /// The final state of a message as reported by a receipt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptStatus {
     /// The message reached the recipient.
@@ -77,7 +77,7 @@ pub enum ReceiptStatus {
 }
 
 /// Why a message failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureReason {
     /// The number is not a valid E.164 number (or not a valid number of its country).
@@ -143,11 +143,12 @@ impl std::fmt::Display for FailureReason {
 
 /// A delivery receipt, POSTed to the callback URL in JSON arrays of up to
 /// [`VendorConfig::receipt_batch`](crate::VendorConfig::receipt_batch).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(description = "A delivery receipt: what became of one message.")]
 pub struct Receipt {
     /// The receipt's own id (`vr_<hex>`); a receipt re-POSTed on retry keeps it, so dedupe by it.
     pub id: String,
-    /// The vendor message id from [`Accepted::id`].
+    /// The vendor's id of the message: the `id` of its answer to the send.
     pub message_id: String,
     /// The client's reference of the message.
     pub reference: String,
@@ -157,6 +158,7 @@ pub struct Receipt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<FailureReason>,
     /// When the outcome happened: RFC 3339, UTC, milliseconds (`2025-01-01T10:00:00.123Z`).
+    #[schema(format = DateTime)]
     pub occurred_at: String,
 }
 

@@ -33,6 +33,10 @@ pub const PUBLIC_ROUTES: &[(&str, &str)] = &[
     // Ends the session the cookie names, if any (and checks its CSRF token); harmless without one.
     ("POST", "/auth/logout"),
     ("GET", "/api/openapi.json"),
+    // The docs page (Swagger UI) and its assets: pages, not API operations, so not in the document.
+    ("GET", "/api/docs"),
+    ("GET", "/api/docs/"),
+    ("GET", "/api/docs/{*rest}"),
 ];
 
 /// The header a browser session sends its CSRF token in.

@@ -3,15 +3,21 @@
 //! says which.
 
 use crate::body::JsonBody;
+use crate::openapi::{
+    examples, BadRequest, Forbidden, PayloadTooLarge, UnprocessableEntity, UnsupportedMediaType,
+};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
 use axum::Json;
 use minicrm_assistant::local::send_time::{self, SendTime};
 use minicrm_assistant::{MessagesAnswer, RulesAnswer};
-use minicrm_domain::rules::{self, Group};
+use minicrm_domain::campaign::Channel;
+use minicrm_domain::rules::{self, Group, RuleGroup};
 use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::{segments, StoreError};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -22,21 +28,58 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages))
 }
 
-/// The provider in use (`local`, `gemini`, `openai`) and its model.
-#[utoipa::path(get, path = "/ai/provider", tag = "ai", responses((status = 200, description = "the provider")))]
-async fn provider(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+/// The AI provider that answers.
+#[derive(Serialize, ToSchema)]
+struct ProviderOut {
+    /// `local`, `gemini` or `openai`.
+    provider: &'static str,
+    /// The configured model; null for the local provider.
+    model: Option<String>,
+}
+
+/// The AI provider in use.
+///
+/// The provider in use (`local`, `gemini`, `openai`) and its model. Needs the `read` scope.
+#[utoipa::path(get, path = "/ai/provider", tag = "ai", operation_id = "ai_provider",
+    responses(
+        (status = 200, description = "The provider.", body = ProviderOut),
+        (status = 403, response = Forbidden),
+    ))]
+async fn provider(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<ProviderOut>, ApiError> {
     caller.require(Scope::Read)?;
-    Ok(Json(json!({
-        "provider": state.assistant.provider(),
-        "model": state.assistant.model_name(),
-    })))
+    Ok(Json(ProviderOut {
+        provider: state.assistant.provider(),
+        model: state.assistant.model_name(),
+    }))
+}
+
+/// A sentence to read as segment rules.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct PromptIn {
+    /// Plain language, such as "haven't shopped in 6 months and spent over ₹5K".
+    #[schema(min_length = 1, max_length = 1000)]
+    prompt: String,
 }
 
 const MAX_PROMPT_CHARS: usize = 1_000;
 
+/// Segment rules from a sentence.
+///
 /// `{prompt}` → `{rules, explanation, unrecognised, provider, fallback}`: the rules are valid for
-/// `POST /segments/preview` as they are.
-#[utoipa::path(post, path = "/ai/segment-rules", tag = "ai", responses((status = 200, description = "the rules and what was understood")))]
+/// `POST /segments/preview` as they are. Needs the `write` scope.
+#[utoipa::path(post, path = "/ai/segment-rules", tag = "ai", operation_id = "ai_segment_rules",
+    request_body(content = PromptIn, content_type = "application/json", example = examples::prompt),
+    responses(
+        (status = 200, description = "The rules and what was understood.", body = RulesAnswer),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    ))]
 async fn segment_rules(
     State(state): State<AppState>,
     caller: Caller,
@@ -64,15 +107,45 @@ async fn segment_rules(
 /// How far back the send-time histogram looks: a year of orders, so every season counts once.
 const SEND_TIME_WINDOW_MS: i64 = 365 * 86_400_000;
 
+/// The audience to time: a saved segment, or rules (`segment_id` wins when both are sent).
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum SendTimeIn {
+    Segment { segment_id: String },
+    Rules { rules: RuleGroup },
+}
+
+/// The recommendation, and who made it.
+#[derive(Serialize, ToSchema)]
+struct SendTimeOut {
+    #[serde(flatten)]
+    recommendation: SendTime,
+    /// Always `local`: computed from the audience's own orders.
+    provider: &'static str,
+}
+
+/// The best time to send to an audience.
+///
 /// `{rules}` or `{segment_id}` → the best hours of the week to reach that audience, from when it
 /// orders (Asia/Kolkata), with the histogram and a confidence; the whole base stands in for an
-/// audience with few orders. Each slot's `next_at` can be a campaign's `send_at` as it is.
-#[utoipa::path(post, path = "/ai/send-time", tag = "ai", responses((status = 200, description = "recommended slots, histogram, confidence")))]
+/// audience with few orders. Each slot's `next_at` can be a campaign's `send_at` as it is. Needs the
+/// `read` scope.
+#[utoipa::path(post, path = "/ai/send-time", tag = "ai", operation_id = "ai_send_time",
+    request_body(content = SendTimeIn, content_type = "application/json", example = examples::send_time),
+    responses(
+        (status = 200, description = "Recommended slots, the histogram, a confidence.", body = SendTimeOut),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+    ))]
 async fn send_time(
     State(state): State<AppState>,
     caller: Caller,
     body: JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SendTimeOut>, ApiError> {
     caller.require(Scope::Read)?;
     let value = body.value()?;
     let audience: Group = match value.get("segment_id") {
@@ -88,10 +161,10 @@ async fn send_time(
         Some(_) => return Err(ApiError::bad_field("segment_id", "segment_id is a text")),
         None => super::segments::read_rules(&value, &state)?,
     };
-    let recommendation = recommend(&state, Some(&audience)).await?;
-    let mut out = serde_json::to_value(recommendation).expect("serialises");
-    out["provider"] = json!("local");
-    Ok(Json(out))
+    Ok(Json(SendTimeOut {
+        recommendation: recommend(&state, Some(&audience)).await?,
+        provider: "local",
+    }))
 }
 
 /// The send-time recommendation for an audience (or everyone), now.
@@ -139,10 +212,36 @@ fn fields_of(group: &Group, out: &mut Vec<String>) {
     }
 }
 
+/// What the message variants are for.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct MessagesIn {
+    /// Such as "win-back" or "Diwali sale".
+    #[schema(min_length = 1, max_length = 200)]
+    objective: String,
+    channel: Channel,
+    /// Such as "friendly" or "urgent".
+    #[schema(max_length = 40)]
+    tone: Option<String>,
+    /// The audience, so that the copy can follow it (its city, its spend).
+    rules: Option<RuleGroup>,
+}
+
+/// Three message variants for an objective.
+///
 /// `{objective, channel, tone?, rules?}` → three distinct variants fit for the channel (an SMS within
 /// 160 characters for any customer, an e-mail with a subject), using only variables the template
-/// engine accepts.
-#[utoipa::path(post, path = "/ai/messages", tag = "ai", responses((status = 200, description = "three variants")))]
+/// engine accepts. Needs the `write` scope.
+#[utoipa::path(post, path = "/ai/messages", tag = "ai", operation_id = "ai_messages",
+    request_body(content = MessagesIn, content_type = "application/json", example = examples::messages),
+    responses(
+        (status = 200, description = "Three variants.", body = MessagesAnswer),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+    ))]
 async fn messages(
     State(state): State<AppState>,
     caller: Caller,
@@ -160,7 +259,7 @@ async fn messages(
         }
     };
     let channel = match value.get("channel").and_then(Value::as_str) {
-        Some(c) => minicrm_domain::campaign::Channel::parse(c).ok_or_else(|| {
+        Some(c) => Channel::parse(c).ok_or_else(|| {
             ApiError::bad_field(
                 "channel",
                 format!("'{c}' is not a channel (sms, email, whatsapp)"),

@@ -2,16 +2,21 @@
 //! revoke.
 
 use crate::body::JsonBody;
-use crate::output::{iso, iso_opt};
+use crate::openapi::{
+    examples, BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
+};
+use crate::output::{iso, iso_opt, Page};
+use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use minicrm_domain::Scope;
 use minicrm_store::api_keys::{self, ApiKey};
 use minicrm_store::StoreError;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -20,17 +25,43 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke))
 }
 
-#[derive(Serialize)]
+/// An API key, without its secret.
+#[derive(Serialize, ToSchema)]
 struct KeyOut {
     id: String,
     name: String,
     /// The visible start of the key (`mcrm_<prefix>_…`), to tell keys apart.
     prefix: String,
     scopes: Vec<Scope>,
+    /// `api-key:<name>` or `user:<email>`; null for keys made on the command line.
     created_by: Option<String>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     last_used_at: Option<String>,
+    /// When it stopped working; null while it works.
+    #[schema(format = DateTime)]
     revoked_at: Option<String>,
+}
+
+/// A new key, with its secret: shown this once.
+#[derive(Serialize, ToSchema)]
+struct KeyCreated {
+    #[serde(flatten)]
+    key: KeyOut,
+    /// The key itself, for `Authorization: Bearer <secret>`.
+    secret: String,
+}
+
+/// A key as an admin asks for it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct KeyIn {
+    /// 1 to 100 characters, trimmed.
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    #[schema(min_items = 1)]
+    scopes: Vec<Scope>,
 }
 
 impl From<ApiKey> for KeyOut {
@@ -48,26 +79,45 @@ impl From<ApiKey> for KeyOut {
     }
 }
 
-/// Every key, newest first, revoked ones included (without their secrets).
-#[utoipa::path(get, path = "/api-keys", tag = "api-keys", responses((status = 200, description = "the keys")))]
-async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+/// List API keys.
+///
+/// Every key, newest first, revoked ones included (without their secrets), on one page. Needs the
+/// `admin` scope.
+#[utoipa::path(get, path = "/api-keys", tag = "api-keys", operation_id = "list_api_keys",
+    responses(
+        (status = 200, description = "The keys.", body = Page<KeyOut>),
+        (status = 403, response = Forbidden),
+    ))]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Page<KeyOut>>, ApiError> {
     caller.require(Scope::Admin)?;
-    let keys: Vec<KeyOut> = api_keys::list(&state.db)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(Json(json!({"items": keys, "next_cursor": null})))
+    let keys = api_keys::list(&state.db).await?;
+    Ok(Json(Page {
+        items: keys.into_iter().map(Into::into).collect(),
+        next_cursor: None,
+    }))
 }
 
+/// Create an API key.
+///
 /// Creates a key `{name, scopes: ["ingest" | "read" | "write" | "admin", …]}`; the answer carries
-/// `secret`, shown this once.
-#[utoipa::path(post, path = "/api-keys", tag = "api-keys", responses((status = 201, description = "the key with its secret")))]
+/// `secret`, shown this once. Needs the `admin` scope.
+#[utoipa::path(post, path = "/api-keys", tag = "api-keys", operation_id = "create_api_key",
+    request_body(content = KeyIn, content_type = "application/json", example = examples::api_key),
+    responses(
+        (status = 201, description = "The key with its secret.", body = KeyCreated),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    ))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
     body: JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<KeyCreated>), ApiError> {
     caller.require(Scope::Admin)?;
     let body = body.value()?;
     let name = match body.get("name") {
@@ -112,17 +162,29 @@ async fn create(
     let now = chrono::Utc::now().timestamp_millis();
     let (key, secret) = api_keys::create(&state.db, &name, &scopes, &caller.label(), now).await?;
     tracing::info!(by = %caller.label(), key = %key.name, "an API key was created");
-    let mut out = serde_json::to_value(KeyOut::from(key)).expect("a key serialises");
-    out["secret"] = json!(secret);
-    Ok((StatusCode::CREATED, Json(out)))
+    Ok((
+        StatusCode::CREATED,
+        Json(KeyCreated {
+            key: key.into(),
+            secret,
+        }),
+    ))
 }
 
-/// Revokes a key: it stops working at once.
-#[utoipa::path(delete, path = "/api-keys/{id}", tag = "api-keys", responses((status = 204, description = "revoked"), (status = 404, description = "no such live key")))]
+/// Revoke an API key.
+///
+/// Revokes a key: it stops working at once. Needs the `admin` scope.
+#[utoipa::path(delete, path = "/api-keys/{id}", tag = "api-keys", operation_id = "revoke_api_key",
+    params(("id" = String, Path, description = "The key's id.")),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Admin)?;
     let now = chrono::Utc::now().timestamp_millis();

@@ -5,16 +5,18 @@
 use crate::auth::limits::ClientIp;
 use crate::auth::oidc::SignInError;
 use crate::auth::{cookies, csrf_matches, Caller, Principal};
+use crate::openapi::{Forbidden, ServiceUnavailable};
 use crate::{ApiError, AppState};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
+use minicrm_domain::{Role, Scope};
 use minicrm_store::people::{self, Identity, LOCAL_EMAIL, LOCAL_PROVIDER};
 use minicrm_store::secret::constant_time_eq;
 use minicrm_store::sessions;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// `/auth/*`, outside the JSON API.
@@ -36,18 +38,50 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// How this server signs people in.
+#[derive(Serialize, ToSchema)]
+struct AuthConfig {
+    /// `oidc` (an OpenID Connect issuer) or `local` (one-time links printed by the server).
+    #[schema(value_type = SignInMode)]
+    mode: &'static str,
+    /// Where a browser starts signing in; null in the local mode.
+    login_url: Option<&'static str>,
+    issuer: Option<String>,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum SignInMode {
+    Oidc,
+    Local,
+}
+
+/// How people sign in.
+///
 /// How this server signs people in, for the sign-in page.
-#[utoipa::path(get, path = "/config", tag = "auth", responses((status = 200, description = "the sign-in mode")))]
-async fn config(State(state): State<AppState>) -> Json<Value> {
+#[utoipa::path(get, path = "/config", tag = "auth", operation_id = "sign_in_config",
+    responses((status = 200, description = "The sign-in mode.", body = AuthConfig)))]
+async fn config(State(state): State<AppState>) -> Json<AuthConfig> {
     let auth = &state.settings.auth;
     Json(match &auth.oidc {
-        Some(oidc) => json!({"mode": "oidc", "login_url": "/auth/login", "issuer": oidc.issuer}),
-        None => json!({"mode": "local", "login_url": null, "issuer": null}),
+        Some(oidc) => AuthConfig {
+            mode: "oidc",
+            login_url: Some("/auth/login"),
+            issuer: Some(oidc.issuer.clone()),
+        },
+        None => AuthConfig {
+            mode: "local",
+            login_url: None,
+            issuer: None,
+        },
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LoginQuery {
+    /// A path on this site to return to once signed in (anything else returns to `/`).
     return_to: Option<String>,
 }
 
@@ -68,8 +102,21 @@ fn safe_return(path: Option<&str>) -> String {
     }
 }
 
-/// Starts an OpenID Connect sign-in: a redirect to the issuer.
-#[utoipa::path(get, path = "/login", tag = "auth", responses((status = 303, description = "to the issuer")))]
+/// Start signing in.
+///
+/// Starts an OpenID Connect sign-in: a redirect to the issuer. For a person at a browser: answers
+/// are pages, not JSON.
+#[utoipa::path(get, path = "/login", tag = "auth", operation_id = "sign_in",
+    params(LoginQuery),
+    responses(
+        (status = 200, description = "The local mode: a page that says how to sign in.", body = String, content_type = "text/html"),
+        (status = 303, description = "To the issuer.", headers(("Location" = String))),
+        (status = 400, description = "Refused: a page that says why.", body = String, content_type = "text/html"),
+        (status = 429, description = "Too many sign-in attempts from this address: a page.", body = String, content_type = "text/html",
+            headers(("Retry-After" = i64))),
+        (status = 502, description = "The issuer cannot be reached: a page.", body = String, content_type = "text/html"),
+        (status = 503, response = ServiceUnavailable),
+    ))]
 async fn login(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -106,7 +153,9 @@ async fn login(
     }
 }
 
-#[derive(Deserialize)]
+/// What the issuer sends back (OpenID Connect).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
@@ -114,8 +163,21 @@ struct CallbackQuery {
     error_description: Option<String>,
 }
 
+/// Finish an OpenID Connect sign-in.
+///
 /// Where the issuer sends the browser back: verifies everything, then starts a session.
-#[utoipa::path(get, path = "/callback", tag = "auth", responses((status = 303, description = "signed in"), (status = 400, description = "refused, with a page that says why")))]
+#[utoipa::path(get, path = "/callback", tag = "auth", operation_id = "sign_in_callback",
+    params(CallbackQuery),
+    responses(
+        (status = 303, description = "Signed in: the session cookie is set.", headers(("Location" = String), ("Set-Cookie" = String))),
+        (status = 400, description = "Refused: a page that says why.", body = String, content_type = "text/html"),
+        (status = 403, description = "Not allowed in: a page that says why.", body = String, content_type = "text/html"),
+        (status = 404, description = "No OpenID Connect issuer is configured: a page.", body = String, content_type = "text/html"),
+        (status = 429, description = "Too many sign-in attempts from this address: a page.", body = String, content_type = "text/html",
+            headers(("Retry-After" = i64))),
+        (status = 502, description = "The issuer cannot be reached: a page.", body = String, content_type = "text/html"),
+        (status = 503, response = ServiceUnavailable),
+    ))]
 async fn callback(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -158,13 +220,27 @@ async fn callback(
     start_session(&state, &headers, &identity, &return_to, now).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LinkQuery {
+    /// The link's one-time token.
     token: Option<String>,
 }
 
+/// Sign in with a one-time link.
+///
 /// The local mode's one-time sign-in link: good once, for a short while.
-#[utoipa::path(get, path = "/link", tag = "auth", responses((status = 303, description = "signed in"), (status = 400, description = "an expired or used link")))]
+#[utoipa::path(get, path = "/link", tag = "auth", operation_id = "sign_in_link",
+    params(LinkQuery),
+    responses(
+        (status = 303, description = "Signed in: the session cookie is set.", headers(("Location" = String), ("Set-Cookie" = String))),
+        (status = 400, description = "An expired or used link: a page.", body = String, content_type = "text/html"),
+        (status = 403, description = "The person's access is disabled: a page.", body = String, content_type = "text/html"),
+        (status = 404, description = "Not the local mode: a page.", body = String, content_type = "text/html"),
+        (status = 429, description = "Too many sign-in attempts from this address: a page.", body = String, content_type = "text/html",
+            headers(("Retry-After" = i64))),
+        (status = 503, response = ServiceUnavailable),
+    ))]
 async fn link(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -264,8 +340,15 @@ async fn start_session(
     }
 }
 
-/// Ends the browser's session on the server and clears its cookie.
-#[utoipa::path(post, path = "/logout", tag = "auth", responses((status = 204, description = "signed out"), (status = 403, description = "a session's CSRF token is missing")))]
+/// Sign out.
+///
+/// Ends the browser's session on the server and clears its cookie; harmless without one.
+#[utoipa::path(post, path = "/logout", tag = "auth", operation_id = "sign_out",
+    responses(
+        (status = 204, description = "Signed out.", headers(("Set-Cookie" = String))),
+        (status = 403, response = Forbidden),
+        (status = 503, response = ServiceUnavailable),
+    ))]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let auth = &state.settings.auth;
     if let Some(token) = cookies::session_token(&headers, auth) {
@@ -283,28 +366,53 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
         .into_response())
 }
 
+/// The caller: a signed-in person or an API key.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Me {
+    User {
+        id: String,
+        email: String,
+        name: String,
+        role: Role,
+        provider: String,
+        /// What the role allows.
+        scopes: Vec<Scope>,
+        /// Send it as `X-CSRF-Token` with every POST, PUT, PATCH and DELETE.
+        csrf_token: String,
+        #[schema(format = DateTime)]
+        session_expires_at: String,
+    },
+    ApiKey {
+        id: String,
+        name: String,
+        scopes: Vec<Scope>,
+    },
+}
+
+/// Who is calling.
+///
 /// Who is calling: a person (with their role and the session's CSRF token) or an API key.
-#[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, description = "the caller")))]
-async fn me(caller: Caller) -> Json<Value> {
-    let scopes: Vec<&str> = caller.scopes().iter().map(|s| s.as_str()).collect();
-    Json(match &caller.principal {
-        Principal::Person(session) => json!({
-            "kind": "user",
-            "id": session.user.id,
-            "email": session.user.email,
-            "name": session.user.name,
-            "role": session.user.role,
-            "provider": session.user.provider,
-            "scopes": scopes,
-            "csrf_token": session.csrf_token,
-            "session_expires_at": crate::output::iso(session.expires_at),
-        }),
-        Principal::Key(key) => json!({
-            "kind": "api_key",
-            "id": key.id,
-            "name": key.name,
-            "scopes": scopes,
-        }),
+#[utoipa::path(get, path = "/me", tag = "auth", operation_id = "me",
+    responses((status = 200, description = "The caller.", body = Me)))]
+async fn me(caller: Caller) -> Json<Me> {
+    let scopes = caller.scopes().to_vec();
+    Json(match caller.principal {
+        Principal::Person(session) => Me::User {
+            id: session.user.id,
+            email: session.user.email,
+            name: session.user.name,
+            role: session.user.role,
+            provider: session.user.provider,
+            scopes,
+            csrf_token: session.csrf_token,
+            session_expires_at: crate::output::iso(session.expires_at),
+        },
+        Principal::Key(key) => Me::ApiKey {
+            id: key.id,
+            name: key.name,
+            scopes,
+        },
     })
 }
 

@@ -1,25 +1,32 @@
 //! Campaigns: create (now or at a time), list newest first with delivery stats, read with timings and
-//! failures by reason, cancel, and page the communication log. Vendor receipts arrive at
-//! `POST /receipts`, checked by signature, and are applied by the receipt consumer.
+//! failures by reason, cancel, and page the communication log. Vendor receipts arrive in `receipts`.
 //!
 //! Creating and cancelling need the `admin` scope until people have roles; reading needs `read`.
 
-use super::{page_limit, ApiQuery};
+use super::page_limit;
 use crate::body::JsonBody;
+use crate::openapi::{
+    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
+    UnsupportedMediaType,
+};
 use crate::output::{cursor_param, encode_cursor, iso as time, trim_page, Page};
+use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use minicrm_bus::{queues, Envelope};
-use minicrm_domain::campaign::{Audience, CampaignStatus, MessageStatus, NewCampaign, Problem};
+use minicrm_domain::campaign::{
+    Audience, CampaignIn, CampaignStatus, Channel, MessageStatus, NewCampaign, Problem,
+};
+use minicrm_domain::rules::RuleGroup;
 use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::campaigns::{self, CampaignRow, NewCampaignRow};
 use minicrm_store::messages::{self, MessageRow};
 use minicrm_store::{segments, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -33,13 +40,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(variables))
 }
 
-/// The routes that need no session or key: vendor receipts carry their own signature.
-pub fn public_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(receipts))
-}
-
-#[derive(Serialize)]
+/// Delivery counts: one per recipient, by the state of their message.
+#[derive(Serialize, ToSchema)]
 pub struct Stats {
+    /// Recipients, once the audience is fixed; null before.
     pub audience: Option<i64>,
     pub queued: i64,
     pub sent: i64,
@@ -50,33 +54,53 @@ pub struct Stats {
     pub delivery_rate: Option<f64>,
 }
 
-#[derive(Serialize)]
+/// A campaign with its delivery stats.
+#[derive(Serialize, ToSchema)]
 struct CampaignOut {
     id: String,
     name: String,
+    #[schema(value_type = CampaignStatus)]
     status: String,
+    #[schema(value_type = Channel)]
     channel: String,
+    /// The saved segment the audience came from, if it did.
     segment_id: Option<String>,
+    /// The audience's rules (a segment's are copied in).
+    #[schema(value_type = RuleGroup)]
     rules: Value,
+    /// E-mail only.
     subject: Option<String>,
+    /// The message template.
     message: String,
     objective: Option<String>,
+    /// The campaign's own tags, then those earned from its audience and objective.
     tags: Vec<String>,
+    /// `api-key:<name>` or `user:<email>`.
     created_by: String,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     send_at: String,
+    #[schema(format = DateTime)]
     started_at: Option<String>,
+    /// When the audience was snapshotted into the communication log.
+    #[schema(format = DateTime)]
     audience_fixed_at: Option<String>,
+    #[schema(format = DateTime)]
     completed_at: Option<String>,
+    #[schema(format = DateTime)]
     cancelled_at: Option<String>,
+    #[schema(format = DateTime)]
     failed_at: Option<String>,
+    /// Why the campaign failed, when it did.
     failure: Option<String>,
     stats: Stats,
+    /// Failed messages by reason (one campaign only, not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     failures_by_reason: Option<Vec<ReasonCount>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ReasonCount {
     reason: String,
     count: i64,
@@ -126,7 +150,21 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
     }
 }
 
-#[utoipa::path(post, path = "/campaigns", tag = "campaigns")]
+/// Create a campaign.
+///
+/// Creates a campaign for a saved segment or rules, sent now or at `send_at`. Every bad field is
+/// listed in the 422. Needs the `write` scope.
+#[utoipa::path(post, path = "/campaigns", tag = "campaigns", operation_id = "create_campaign",
+    request_body(content = CampaignIn, content_type = "application/json", example = examples::campaign),
+    responses(
+        (status = 201, description = "The campaign, scheduled.", body = CampaignOut,
+            headers(("Location" = String, description = "The campaign: `/api/v1/campaigns/{id}`."))),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+    ))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -210,11 +248,32 @@ fn with_auto_tags(
     tags
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// Campaigns per page.
+    #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
+    /// The `next_cursor` of the page before.
     cursor: Option<String>,
+    /// Only campaigns in this state.
+    #[param(value_type = Option<CampaignStatus>)]
+    status: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct LogParams {
+    /// Messages per page.
+    #[param(minimum = 1, maximum = 500, default = 50)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the page before (opaque, base64url).
+    #[param(value_type = String, required = false, pattern = "^[A-Za-z0-9_-]+$")]
+    cursor: Option<String>,
+    /// Only messages in this state.
+    #[param(value_type = Option<MessageStatus>)]
     status: Option<String>,
 }
 
@@ -228,7 +287,16 @@ fn status_param<T>(
     .transpose()
 }
 
-#[utoipa::path(get, path = "/campaigns", tag = "campaigns")]
+/// List campaigns.
+///
+/// Campaigns, newest first, with their delivery stats. Needs the `read` scope.
+#[utoipa::path(get, path = "/campaigns", tag = "campaigns", operation_id = "list_campaigns",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of campaigns.", body = Page<CampaignOut>),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+    ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -245,11 +313,20 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns")]
+/// Get a campaign.
+///
+/// One campaign with its delivery stats and failures by reason. Needs the `read` scope.
+#[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns", operation_id = "read_campaign",
+    params(("id" = String, Path, description = "The campaign's id.")),
+    responses(
+        (status = 200, description = "The campaign.", body = CampaignOut),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CampaignOut>, ApiError> {
     caller.require(Scope::Read)?;
     let row = campaigns::get(&state.db, &id)
@@ -266,11 +343,22 @@ async fn read(
     Ok(Json(out))
 }
 
-#[utoipa::path(post, path = "/campaigns/{id}/cancel", tag = "campaigns")]
+/// Cancel a campaign.
+///
+/// Cancels a scheduled or running campaign: messages not yet sent are not sent. Needs the `write`
+/// scope.
+#[utoipa::path(post, path = "/campaigns/{id}/cancel", tag = "campaigns", operation_id = "cancel_campaign",
+    params(("id" = String, Path, description = "The campaign's id.")),
+    responses(
+        (status = 200, description = "The campaign, cancelled.", body = CampaignOut),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
 async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CampaignOut>, ApiError> {
     caller.require(Scope::Write)?;
     let row = campaigns::get(&state.db, &id)
@@ -285,21 +373,30 @@ async fn cancel(
     Ok(Json(campaigns::get(&state.db, &id).await?.into()))
 }
 
-#[derive(Serialize)]
+/// A row of the communication log: one campaign's message to one customer.
+#[derive(Serialize, ToSchema)]
 pub struct MessageOut {
     pub id: i64,
     pub campaign_id: String,
     pub campaign_name: String,
     pub customer_external_id: String,
+    /// The phone number or e-mail address; null when the customer has none for the channel.
     pub recipient: Option<String>,
+    /// The message as rendered for this customer.
     pub message: String,
+    #[schema(value_type = MessageStatus)]
     pub status: String,
+    /// Sends tried.
     pub attempts: i64,
     pub vendor_message_id: Option<String>,
     pub failure_reason: Option<String>,
+    #[schema(format = DateTime)]
     pub queued_at: String,
+    #[schema(format = DateTime)]
     pub sent_at: Option<String>,
+    #[schema(format = DateTime)]
     pub delivered_at: Option<String>,
+    #[schema(format = DateTime)]
     pub failed_at: Option<String>,
 }
 
@@ -324,12 +421,22 @@ impl From<MessageRow> for MessageOut {
     }
 }
 
-#[utoipa::path(get, path = "/campaigns/{id}/messages", tag = "campaigns")]
+/// A campaign's communication log.
+///
+/// A campaign's communication log, in the order it was queued. Needs the `read` scope.
+#[utoipa::path(get, path = "/campaigns/{id}/messages", tag = "campaigns", operation_id = "campaign_messages",
+    params(("id" = String, Path, description = "The campaign's id."), LogParams),
+    responses(
+        (status = 200, description = "A page of messages.", body = Page<MessageOut>),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn log(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): ApiQuery<LogParams>,
 ) -> Result<Json<Page<MessageOut>>, ApiError> {
     caller.require(Scope::Read)?;
     let limit = page_limit(p.limit)?;
@@ -347,73 +454,43 @@ async fn log(
 }
 
 /// The personalisation variables a message may use.
-#[utoipa::path(get, path = "/campaigns/variables", tag = "campaigns")]
-async fn variables(caller: Caller) -> Result<Json<Value>, ApiError> {
+#[derive(Serialize, ToSchema)]
+struct VariablesOut {
+    variables: &'static [minicrm_domain::campaign::template::Variable],
+}
+
+/// Personalisation variables.
+///
+/// The personalisation variables a message may use, with what each holds. Needs the `read` scope.
+#[utoipa::path(get, path = "/campaigns/variables", tag = "campaigns", operation_id = "message_variables",
+    responses(
+        (status = 200, description = "The variables.", body = VariablesOut),
+        (status = 403, response = Forbidden),
+    ))]
+async fn variables(caller: Caller) -> Result<Json<VariablesOut>, ApiError> {
     caller.require(Scope::Read)?;
-    Ok(Json(
-        serde_json::json!({ "variables": minicrm_domain::campaign::VARIABLES }),
-    ))
+    Ok(Json(VariablesOut {
+        variables: minicrm_domain::campaign::VARIABLES,
+    }))
 }
 
-/// Vendor receipts: the signature over the timestamp and body must match and be fresh; then the
-/// receipts are queued for the receipt consumer and the vendor gets 202.
-#[utoipa::path(post, path = "/receipts", tag = "campaigns")]
-async fn receipts(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody,
-) -> Result<Response, ApiError> {
-    let signature = headers
-        .get(minicrm_vendor::SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .ok_or(ApiError::BadSignature(
-            "the minicrm-signature header is missing".into(),
-        ))?;
-    let now = Timestamp::now();
-    minicrm_vendor::verify(
-        &state.settings.receipt_secret,
-        signature,
-        &body,
-        now.millis() / 1000,
-        state.settings.receipt_max_age,
-    )
-    .map_err(|e| ApiError::BadSignature(e.to_string()))?;
-    let receipts: Vec<minicrm_vendor::Receipt> = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Array(_)) => serde_json::from_slice(&body),
-        Ok(_) => serde_json::from_slice::<minicrm_vendor::Receipt>(&body).map(|r| vec![r]),
-        Err(e) => Err(e),
-    }
-    .map_err(|e| {
-        ApiError::bad_field(
-            "receipts",
-            format!("not a receipt or a list of receipts: {e}"),
-        )
-    })?;
-    let count = receipts.len();
-    let envelope =
-        Envelope::new(queues::DELIVERY_RECEIPTS, 1, &receipts).map_err(anyhow::Error::from)?;
-    state
-        .bus
-        .publish(queues::DELIVERY_RECEIPTS, &envelope)
-        .await
-        .map_err(|e| {
-            ApiError::Unavailable(format!("the receipts were not taken, send them again: {e}"))
-        })?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({"accepted": count})),
-    )
-        .into_response())
-}
-
+/// A campaign's performance summary.
+///
 /// The campaign's performance: reached, delivered, failed and the rate; the slices of recipients that
 /// did notably better or worse (spend tier, city, recency, order count); failure reasons; a comparison
 /// with the campaigns before it. A text, and the facts every number in it comes from.
-#[utoipa::path(get, path = "/campaigns/{id}/summary", tag = "campaigns", responses((status = 200, description = "text and facts")))]
+/// Needs the `read` scope.
+#[utoipa::path(get, path = "/campaigns/{id}/summary", tag = "campaigns", operation_id = "campaign_summary",
+    params(("id" = String, Path, description = "The campaign's id.")),
+    responses(
+        (status = 200, description = "The text and its facts.", body = minicrm_assistant::local::summary::Summary),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn summary(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<minicrm_assistant::local::summary::Summary>, ApiError> {
     use minicrm_assistant::local::summary::{self, Bucket, Campaign, Earlier};
     use minicrm_store::insights;
@@ -491,22 +568,52 @@ async fn summary(
 /// How many buckets a timeline has at most.
 const TIMELINE_BUCKETS: i64 = 60;
 
+/// Running totals over a campaign's life.
+#[derive(Serialize, ToSchema)]
+struct TimelineOut {
+    /// When the campaign started; null (with no points) before it has.
+    #[schema(format = DateTime)]
+    start: Option<String>,
+    bucket_seconds: Option<i64>,
+    points: Vec<PointOut>,
+}
+
+/// The totals at the end of a bucket.
+#[derive(Serialize, ToSchema)]
+struct PointOut {
+    #[schema(format = DateTime)]
+    at: String,
+    sent: i64,
+    delivered: i64,
+    failed: i64,
+}
+
+/// A campaign's delivery over time.
+///
 /// Sent, delivered and failed so far over the campaign's life, as running totals in up to 60 equal
-/// buckets from its start: `{start, bucket_seconds, points: [{at, sent, delivered, failed}]}`.
-#[utoipa::path(get, path = "/campaigns/{id}/timeline", tag = "campaigns", responses((status = 200, description = "running totals over time")))]
+/// buckets from its start. Needs the `read` scope.
+#[utoipa::path(get, path = "/campaigns/{id}/timeline", tag = "campaigns", operation_id = "campaign_timeline",
+    params(("id" = String, Path, description = "The campaign's id.")),
+    responses(
+        (status = 200, description = "Running totals over time.", body = TimelineOut),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn timeline(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<TimelineOut>, ApiError> {
     caller.require(Scope::Read)?;
     let row = campaigns::get(&state.db, &id)
         .await
         .map_err(not_found(&id))?;
     let Some(start) = row.started_at else {
-        return Ok(Json(
-            serde_json::json!({"start": null, "bucket_seconds": null, "points": []}),
-        ));
+        return Ok(Json(TimelineOut {
+            start: None,
+            bucket_seconds: None,
+            points: Vec::new(),
+        }));
     };
     let end = [row.completed_at, row.cancelled_at, row.failed_at]
         .into_iter()
@@ -519,9 +626,23 @@ async fn timeline(
     let bucket_ms = ((end - start) / TIMELINE_BUCKETS / 1_000 + 1) * 1_000;
     let counts = minicrm_store::insights::timeline(&state.db, &id, start, bucket_ms).await?;
     let buckets = ((end - start) / bucket_ms + 1).min(TIMELINE_BUCKETS + 1) as usize;
+    Ok(Json(TimelineOut {
+        start: Some(time(start)),
+        bucket_seconds: Some(bucket_ms / 1_000),
+        points: running_totals(&counts, buckets, start, bucket_ms),
+    }))
+}
+
+/// Counts per (kind, bucket) as running totals at the end of each of `buckets` buckets.
+fn running_totals(
+    counts: &[(String, i64, i64)],
+    buckets: usize,
+    start: i64,
+    bucket_ms: i64,
+) -> Vec<PointOut> {
     let mut per = vec![[0i64; 3]; buckets];
     for (kind, bucket, n) in counts {
-        let slot = (bucket.max(0) as usize).min(buckets - 1);
+        let slot = ((*bucket).max(0) as usize).min(buckets - 1);
         let column = match kind.as_str() {
             "sent" => 0,
             "delivered" => 1,
@@ -530,17 +651,18 @@ async fn timeline(
         per[slot][column] += n;
     }
     let mut totals = [0i64; 3];
-    let points: Vec<Value> = per
-        .iter()
+    per.iter()
         .enumerate()
         .map(|(i, counts)| {
             for (total, n) in totals.iter_mut().zip(counts) {
                 *total += n;
             }
-            serde_json::json!({"at": time(start + (i as i64 + 1) * bucket_ms), "sent": totals[0], "delivered": totals[1], "failed": totals[2]})
+            PointOut {
+                at: time(start + (i as i64 + 1) * bucket_ms),
+                sent: totals[0],
+                delivered: totals[1],
+                failed: totals[2],
+            }
         })
-        .collect();
-    Ok(Json(
-        serde_json::json!({"start": time(start), "bucket_seconds": bucket_ms / 1_000, "points": points}),
-    ))
+        .collect()
 }

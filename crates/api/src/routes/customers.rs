@@ -1,14 +1,18 @@
 //! Customers: search with filters and cursor paging, and one customer's detail with recent orders.
 
-use super::{page_limit, ApiQuery};
+use super::page_limit;
+use crate::openapi::{BadRequest, Forbidden, NotFound};
 use crate::output::{cursor_param, encode_cursor, trim_page, CustomerOut, OrderOut, Page};
+use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
+use minicrm_domain::money::Decimal;
 use minicrm_domain::{Money, Scope};
 use minicrm_store::customers::{self, CustomerQuery};
 use minicrm_store::orders::{self, OrderQuery};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -17,20 +21,42 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(detail))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// Part of a name, an e-mail address or a phone number (any case).
     q: Option<String>,
+    /// Customers of this city (any case).
     city: Option<String>,
+    /// Total spend at least this, in major units (`1499.50`).
+    #[param(value_type = Option<Decimal>)]
     min_spend: Option<String>,
+    /// Total spend at most this, in major units.
+    #[param(value_type = Option<Decimal>)]
     max_spend: Option<String>,
+    /// At least this many completed orders.
     min_orders: Option<i64>,
+    /// At most this many completed orders.
     max_orders: Option<i64>,
+    /// Customers per page.
+    #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
+    /// The `next_cursor` of the page before (opaque, base64url).
+    #[param(value_type = String, required = false, pattern = "^[A-Za-z0-9_-]+$")]
     cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/customers", tag = "customers")]
+/// Search customers.
+///
+/// Customers, newest first, searched and filtered. Needs the `read` scope.
+#[utoipa::path(get, path = "/customers", tag = "customers", operation_id = "list_customers",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of customers.", body = Page<CustomerOut>),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+    ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -71,23 +97,34 @@ async fn list(
     }))
 }
 
-#[derive(Serialize)]
+/// A customer with their recent orders and messages.
+#[derive(Serialize, ToSchema)]
 struct CustomerDetail {
     #[serde(flatten)]
     customer: CustomerOut,
+    /// The newest orders, up to 10.
     recent_orders: Vec<OrderOut>,
-    /// The newest campaign messages sent to the customer.
+    /// The newest campaign messages sent to the customer, up to 20.
     messages: Vec<super::campaigns::MessageOut>,
 }
 
 const RECENT_ORDERS: i64 = 10;
 const RECENT_MESSAGES: i64 = 20;
 
-#[utoipa::path(get, path = "/customers/{external_id}", tag = "customers")]
+/// Get a customer.
+///
+/// One customer with their aggregates, recent orders and messages. Needs the `read` scope.
+#[utoipa::path(get, path = "/customers/{external_id}", tag = "customers", operation_id = "read_customer",
+    params(("external_id" = String, Path, description = "The customer's id in the client's systems.")),
+    responses(
+        (status = 200, description = "The customer.", body = CustomerDetail),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn detail(
     State(state): State<AppState>,
     caller: Caller,
-    Path(external_id): Path<String>,
+    ApiPath(external_id): ApiPath<String>,
 ) -> Result<Json<CustomerDetail>, ApiError> {
     caller.require(Scope::Read)?;
     let row = customers::get(&state.db, &external_id)

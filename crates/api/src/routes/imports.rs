@@ -7,11 +7,16 @@
 //! The file is never held whole: the body's chunks feed a CSV reader on a blocking thread through a
 //! small channel, and the reader hands over one batch at a time, so a slow bus slows the upload down.
 
-use super::{ingest, page_limit, ApiQuery};
+use super::{ingest, page_limit};
+use crate::openapi::{
+    examples, BadRequest, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
+    UnsupportedMediaType,
+};
 use crate::output::{iso, iso_opt, trim_page, Page};
+use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -26,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::io;
 use tokio::sync::mpsc;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -41,22 +47,37 @@ const BATCH_ROWS: usize = 1000;
 /// bound on what a quote left open makes the reader hold.
 const MAX_ROW_BYTES: u64 = 4 * 1024 * 1024;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct CreateParams {
+    /// What the file holds.
+    #[param(value_type = RecordKind, required = true, example = "customers")]
     kind: Option<String>,
+    /// The file's name (else Content-Disposition's `filename`), for the record.
     name: Option<String>,
 }
 
+/// Import a CSV file.
+///
 /// Takes a CSV file of customers or orders. Answers 202 with the import once every batch of valid rows
 /// is durably published; bad rows are listed in `errors` with their line (the header is line 1).
-#[utoipa::path(post, path = "/imports", tag = "imports",
-    params(
-        ("kind" = String, Query, description = "customers or orders"),
-        ("name" = Option<String>, Query, description = "the file's name (else Content-Disposition's filename)"),
-    ),
-    request_body(content = String, content_type = "text/csv"),
-    responses((status = 202, description = "the import, every batch published")))]
+/// The header names the columns: customers take `external_id`, `name`, `email`, `phone`, `city`,
+/// `created_at`, `updated_at` and `attributes.<key>`; orders take `external_id`,
+/// `customer_external_id`, `amount`, `currency`, `status`, `ordered_at`. Needs the `ingest` scope.
+#[utoipa::path(post, path = "/imports", tag = "imports", operation_id = "create_import",
+    params(CreateParams),
+    request_body(description = "A CSV file in UTF-8 with a header row.", content = String, content_type = "text/csv",
+        example = examples::customers_csv),
+    responses(
+        (status = 202, description = "The import, every batch of valid rows published.", body = ImportOut,
+            headers(("Location" = String, description = "The import: `/api/v1/imports/{id}`."))),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+    ))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -121,27 +142,48 @@ async fn create(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/imports/{id}", tag = "imports",
-    responses((status = 200, description = "the import, its row errors and its progress")))]
+/// Get an import.
+///
+/// An import with its row errors (the first 1,000), its ingestions and its progress. Needs the `read`
+/// or `ingest` scope.
+#[utoipa::path(get, path = "/imports/{id}", tag = "imports", operation_id = "read_import",
+    params(("id" = String, Path, description = "The import's id.")),
+    responses(
+        (status = 200, description = "The import.", body = ImportOut),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ImportOut>, ApiError> {
     caller.require_any(&[Scope::Read, Scope::Ingest])?;
     Ok(Json(load(&state, &id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// Imports per page.
+    #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
+    /// The `next_cursor` of the page before.
     cursor: Option<String>,
 }
 
+/// List imports.
+///
 /// Imports, newest first, without their row errors and ingestion ids (`GET /imports/{id}` has them).
-#[utoipa::path(get, path = "/imports", tag = "imports",
-    responses((status = 200, description = "imports, newest first")))]
+/// Needs the `read` or `ingest` scope.
+#[utoipa::path(get, path = "/imports", tag = "imports", operation_id = "list_imports",
+    params(ListParams),
+    responses(
+        (status = 200, description = "Imports, newest first.", body = Page<ImportOut>),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+    ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -159,40 +201,65 @@ async fn list(
     Ok(Json(Page { items, next_cursor }))
 }
 
-#[derive(Serialize)]
+/// A CSV import and its progress.
+#[derive(Serialize, ToSchema)]
 struct ImportOut {
     id: String,
+    #[schema(value_type = RecordKind)]
     kind: String,
     /// `receiving`, `accepted` (every batch published), `completed` (every batch's ingestion
     /// completed) or `failed` (stopped midway; `failure` says why and `rows_accepted` what was taken).
+    #[schema(value_type = ImportStatus)]
     status: String,
     /// The file's name, if the client gave it.
     name: Option<String>,
+    /// Rows read (the header not counted).
     rows_total: i64,
     rows_valid: i64,
     rows_rejected: i64,
+    /// Valid rows published.
     rows_accepted: i64,
+    /// The last line of the last published batch.
     accepted_through_line: Option<i64>,
     errors_total: i64,
+    /// The first 1,000 bad rows (not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<Vec<ErrorOut>>,
+    /// One ingestion per batch (not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     ingestion_ids: Option<Vec<String>>,
     batches: i64,
     batches_completed: i64,
+    /// Of the batches' records: written, unchanged, waiting, refused by the consumer.
     persisted: i64,
     unchanged: i64,
     pending: i64,
     rejected_by_consumer: i64,
+    /// Why the import stopped, when it failed.
     failure: Option<String>,
     created_by: String,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     finished_at: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ImportStatus {
+    Receiving,
+    Accepted,
+    Completed,
+    Failed,
+}
+
+/// A bad row.
+#[derive(Serialize, ToSchema)]
 struct ErrorOut {
+    /// Its line in the file (the header is line 1).
     line: i64,
+    /// The column to blame, if one is.
     field: Option<String>,
     reason: String,
 }

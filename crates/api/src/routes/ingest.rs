@@ -2,17 +2,23 @@
 //! answer 202 only once the bus holds the batch; `GET /ingestions/{id}` says what became of it.
 
 use crate::body::JsonBody;
+use crate::openapi::{
+    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
+    UnsupportedMediaType,
+};
+use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use minicrm_bus::{queues, Envelope};
+use minicrm_domain::ingest::customer::CustomerBatch;
+use minicrm_domain::ingest::order::OrderBatch;
 use minicrm_domain::ingest::{parse_batch, Context, Record};
 use minicrm_domain::{Batch, NewCustomer, NewOrder, RecordKind, Scope, Timestamp};
 use minicrm_store::ingestions;
 use serde::Serialize;
-use serde_json::json;
 use sha2::Digest;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -23,7 +29,24 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ingestion))
 }
 
-#[utoipa::path(post, path = "/customers", tag = "ingestion")]
+/// Send customers.
+///
+/// Takes customers: one or a batch of up to 10,000, refused whole if any field is bad. 202 once the
+/// batch is durably queued; `GET /ingestions/{id}` says what became of it. Needs the `ingest` scope.
+#[utoipa::path(post, path = "/customers", tag = "ingestion", operation_id = "ingest_customers",
+    params(IdempotencyKey),
+    request_body(content = CustomerBatch, content_type = "application/json", example = examples::customers),
+    responses(
+        (status = 202, description = "The batch is queued.", body = Accepted, headers(
+            ("Location" = String, description = "The ingestion: `/api/v1/ingestions/{id}`."),
+            ("Idempotent-Replayed" = String, description = "`true` when an earlier request under the same key was taken already."))),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+    ))]
 async fn customers(
     State(state): State<AppState>,
     caller: Caller,
@@ -43,7 +66,24 @@ async fn customers(
     .await
 }
 
-#[utoipa::path(post, path = "/orders", tag = "ingestion")]
+/// Send orders.
+///
+/// Takes orders: one or a batch of up to 10,000, refused whole if any field is bad; a customer's
+/// aggregates follow. 202 once the batch is durably queued. Needs the `ingest` scope.
+#[utoipa::path(post, path = "/orders", tag = "ingestion", operation_id = "ingest_orders",
+    params(IdempotencyKey),
+    request_body(content = OrderBatch, content_type = "application/json", example = examples::orders),
+    responses(
+        (status = 202, description = "The batch is queued.", body = Accepted, headers(
+            ("Location" = String, description = "The ingestion: `/api/v1/ingestions/{id}`."),
+            ("Idempotent-Replayed" = String, description = "`true` when an earlier request under the same key was taken already."))),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+    ))]
 async fn orders(
     State(state): State<AppState>,
     caller: Caller,
@@ -64,6 +104,35 @@ async fn orders(
 }
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The optional header that makes a retry safe.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+struct IdempotencyKey {
+    /// Makes a retry safe: the same key with the same body is the same ingestion (answered again,
+    /// never applied twice); with another body, a 409. 1 to 255 visible ASCII characters.
+    #[param(
+        rename = "Idempotency-Key",
+        value_type = String,
+        required = false,
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]+$"
+    )]
+    idempotency_key: Option<String>,
+}
+
+/// What the answer to an accepted batch says.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Accepted {
+    /// Records taken.
+    accepted: usize,
+    /// Where to follow the batch: `GET /api/v1/ingestions/{ingestion_id}`.
+    ingestion_id: String,
+    /// True when an earlier request under the same `Idempotency-Key` was taken already.
+    replayed: bool,
+}
 
 /// The optional `Idempotency-Key` header: 1 to 255 visible ASCII characters.
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -222,7 +291,11 @@ pub(crate) async fn publish(
 /// idempotency key was taken already.
 fn accepted(count: usize, ingestion_id: &str, replayed: bool) -> Response {
     let location = format!("/api/v1/ingestions/{ingestion_id}");
-    let body = Json(json!({"accepted": count, "ingestion_id": ingestion_id, "replayed": replayed}));
+    let body = Json(Accepted {
+        accepted: count,
+        ingestion_id: ingestion_id.to_owned(),
+        replayed,
+    });
     let mut response = (StatusCode::ACCEPTED, [(header::LOCATION, location)], body).into_response();
     if replayed {
         response.headers_mut().insert(
@@ -251,27 +324,55 @@ async fn earlier_attempt(
     }
 }
 
-#[derive(Serialize)]
+/// What became of an accepted batch.
+#[derive(Serialize, utoipa::ToSchema)]
 struct IngestionOut {
     id: String,
+    #[schema(value_type = RecordKind)]
     kind: String,
+    #[schema(value_type = IngestionStatus)]
     status: String,
+    /// Records taken.
     accepted: i64,
+    /// Records written (new or changed).
     persisted: i64,
+    /// Records that changed nothing (an older or identical version).
     unchanged: i64,
+    /// Records not yet applied.
     pending: i64,
+    /// Records the consumer refused; `rejections` says why.
     rejected: i64,
+    /// The first 1,000 refused records.
     rejections: Vec<RejectionOut>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     processed_at: Option<String>,
+    #[schema(format = DateTime)]
     completed_at: Option<String>,
 }
 
-#[derive(Serialize)]
+/// `queued` until a consumer has processed the batch, `pending` while some of its orders wait for
+/// their customer, `completed` when every record is persisted, unchanged or rejected, `failed` when it
+/// never reached the queue.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum IngestionStatus {
+    Queued,
+    Pending,
+    Completed,
+    Failed,
+}
+
+/// A record the consumer refused.
+#[derive(Serialize, utoipa::ToSchema)]
 struct RejectionOut {
+    /// Its position in the batch.
     index: i64,
     external_id: String,
     reason: String,
+    #[schema(format = DateTime)]
     rejected_at: String,
 }
 
@@ -293,11 +394,21 @@ async fn find_ingestion(state: &AppState, id: &str) -> Result<ingestions::Ingest
     })
 }
 
-#[utoipa::path(get, path = "/ingestions/{id}", tag = "ingestion")]
+/// What became of a batch.
+///
+/// What became of an accepted batch: persisted, unchanged, pending and rejected records, and why.
+/// Needs the `read` or `ingest` scope.
+#[utoipa::path(get, path = "/ingestions/{id}", tag = "ingestion", operation_id = "read_ingestion",
+    params(("id" = String, Path, description = "The `ingestion_id` of the 202.")),
+    responses(
+        (status = 200, description = "The ingestion.", body = IngestionOut),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn ingestion(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<IngestionOut>, ApiError> {
     caller.require_any(&[Scope::Read, Scope::Ingest])?;
     let row = find_ingestion(&state, &id).await?;

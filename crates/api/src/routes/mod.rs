@@ -1,5 +1,6 @@
-//! The router: every resource's routes, and a problem+json 404 for anything else. Routes are added
-//! through utoipa's `OpenApiRouter`, so the OpenAPI document is the router's own list of routes.
+//! The router: every resource's routes, the docs page, and a problem+json 404 for anything else. Routes
+//! are added through utoipa's `OpenApiRouter`, so the OpenAPI document is the router's own list of
+//! routes.
 
 mod ai;
 mod api_keys;
@@ -12,6 +13,7 @@ mod ingest;
 mod orders;
 mod overview;
 mod people;
+mod receipts;
 mod saved_segments;
 mod segments;
 
@@ -21,14 +23,8 @@ use axum::{Json, Router};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-#[derive(utoipa::OpenApi)]
-#[openapi(info(
-    title = "minicrm",
-    description = "A customer-engagement CRM: ingestion, segments, campaigns, delivery receipts."
-))]
-struct Document;
-
-fn routes() -> OpenApiRouter<AppState> {
+/// Every documented route.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .merge(ingest::router())
         .merge(imports::router())
@@ -38,13 +34,13 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(segments::router())
         .merge(saved_segments::router())
         .merge(campaigns::router())
-        .merge(campaigns::public_router())
+        .merge(receipts::router())
         .merge(auth::api_router())
         .merge(people::router())
         .merge(api_keys::router())
         .merge(ai::router())
         .layer(DefaultBodyLimit::disable());
-    OpenApiRouter::with_openapi(<Document as utoipa::OpenApi>::openapi())
+    OpenApiRouter::with_openapi(<crate::openapi::Document as utoipa::OpenApi>::openapi())
         .nest("/api/v1", api)
         .nest("/auth", auth::router())
         .merge(operations())
@@ -69,19 +65,17 @@ pub fn router(web_dir: Option<std::path::PathBuf>) -> Router<AppState> {
     routes()
         .split_for_parts()
         .0
+        .merge(crate::openapi::docs::router())
         .fallback(move |request| crate::web::fallback(web_dir.clone(), request))
 }
 
-/// The OpenAPI document: every route of the router.
-pub fn openapi() -> &'static OpenApi {
-    static DOCUMENT: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
-    DOCUMENT.get_or_init(|| routes().into_openapi())
-}
-
-/// This document.
-#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", responses((status = 200, description = "the OpenAPI document")))]
+/// This OpenAPI document.
+///
+/// OpenAPI 3.1, generated from the code.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations", operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI document.", body = Object)))]
 async fn document() -> Json<&'static OpenApi> {
-    Json(openapi())
+    Json(crate::openapi::openapi())
 }
 
 /// Reads `limit` with a default and a ceiling.
@@ -93,27 +87,5 @@ pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
             "limit",
             "limit must be between 1 and 500",
         )),
-    }
-}
-
-/// A query string read into `T`; a bad one is a 400 problem that says what is wrong with it.
-pub(crate) struct ApiQuery<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S>
-    for ApiQuery<T>
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, ApiError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
-            Err(e) => Err(ApiError::BadRequest {
-                detail: e.body_text(),
-                field: None,
-            }),
-        }
     }
 }

@@ -1,8 +1,9 @@
 //! The dashboard's overview: `GET /overview?days=30` — totals, active campaigns, the delivery rate of
 //! the window's campaigns, and a series per day of the window in India's time (+05:30), oldest first.
 
-use super::ApiQuery;
+use crate::openapi::{BadRequest, Forbidden};
 use crate::output::Amount;
+use crate::params::ApiQuery;
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
 use axum::Json;
@@ -10,6 +11,7 @@ use chrono::NaiveDate;
 use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::overview::{self, DAY_MS};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -19,13 +21,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Asia/Kolkata: +05:30 all year.
 const OFFSET_MS: i64 = (5 * 3600 + 30 * 60) * 1000;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct Params {
+    /// The window, in days ending today (+05:30).
+    #[param(minimum = 1, maximum = 365, default = 30)]
     days: Option<i64>,
 }
 
-#[derive(Serialize)]
+/// The dashboard's numbers.
+#[derive(Serialize, ToSchema)]
 struct OverviewOut {
     customers: i64,
     /// Completed orders, all time.
@@ -38,22 +44,30 @@ struct OverviewOut {
     delivery_rate: Option<f64>,
     days: i64,
     /// The window's first and last day.
+    #[schema(format = Date)]
     from: String,
+    #[schema(format = Date)]
     to: String,
+    /// One entry per day of the window, oldest first.
     series: Vec<DayOut>,
+    /// Delivery outcomes per day of the window, oldest first.
     campaigns: Vec<DeliveryDayOut>,
 }
 
-#[derive(Serialize)]
+/// A day's new customers and completed orders.
+#[derive(Serialize, ToSchema)]
 struct DayOut {
+    #[schema(format = Date)]
     date: String,
     new_customers: i64,
     orders: i64,
     revenue: Amount,
 }
 
-#[derive(Serialize)]
+/// A day's delivery receipts.
+#[derive(Serialize, ToSchema)]
 struct DeliveryDayOut {
+    #[schema(format = Date)]
     date: String,
     delivered: i64,
     failed: i64,
@@ -74,9 +88,17 @@ fn date(day: i64) -> String {
         .to_string()
 }
 
-#[utoipa::path(get, path = "/overview", tag = "overview",
-    params(("days" = Option<i64>, Query, description = "the window, 1 to 365 days ending today (+05:30); 30 if absent")),
-    responses((status = 200, description = "totals and a series per day")))]
+/// The dashboard's overview.
+///
+/// Totals, active campaigns, the delivery rate of the window's campaigns, and a series per day in
+/// India's time. Needs the `read` scope.
+#[utoipa::path(get, path = "/overview", tag = "overview", operation_id = "read_overview",
+    params(Params),
+    responses(
+        (status = 200, description = "Totals and a series per day.", body = OverviewOut),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+    ))]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,

@@ -1,15 +1,20 @@
 //! People (admins only): list everyone who has signed in, change a role, disable or enable access.
 
 use crate::body::JsonBody;
-use crate::output::{iso, iso_opt};
+use crate::openapi::{
+    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
+};
+use crate::output::{iso, iso_opt, Page};
+use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use minicrm_domain::{Role, Scope};
 use minicrm_store::people::{self, Change, User};
 use minicrm_store::StoreError;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -18,16 +23,34 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update))
 }
 
-#[derive(Serialize)]
+/// A person who has signed in.
+#[derive(Serialize, ToSchema)]
 struct UserOut {
     id: String,
     email: String,
     name: String,
     role: Role,
+    /// How they sign in: `local` or the OpenID Connect issuer.
     provider: String,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     last_login_at: Option<String>,
+    /// When their access was disabled; null while they have it.
+    #[schema(format = DateTime)]
     disabled_at: Option<String>,
+}
+
+/// What an admin may change about a person; at least one of the two.
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct UserChange {
+    #[schema(value_type = Role, required = false)]
+    role: Option<Role>,
+    /// True takes their access away and ends their sessions; false gives it back.
+    #[schema(value_type = bool, required = false)]
+    disabled: Option<bool>,
 }
 
 impl From<User> for UserOut {
@@ -45,23 +68,46 @@ impl From<User> for UserOut {
     }
 }
 
-/// Everyone who has signed in, oldest first.
-#[utoipa::path(get, path = "/users", tag = "people", responses((status = 200, description = "the people")))]
-async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+/// List people.
+///
+/// Everyone who has signed in, oldest first, on one page. Needs the `admin` scope.
+#[utoipa::path(get, path = "/users", tag = "people", operation_id = "list_users",
+    responses(
+        (status = 200, description = "The people.", body = Page<UserOut>),
+        (status = 403, response = Forbidden),
+    ))]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Page<UserOut>>, ApiError> {
     caller.require(Scope::Admin)?;
     let users = people::list(&state.db).await?;
-    let items: Vec<UserOut> = users.into_iter().map(Into::into).collect();
-    Ok(Json(
-        serde_json::json!({"items": items, "next_cursor": null}),
-    ))
+    Ok(Json(Page {
+        items: users.into_iter().map(Into::into).collect(),
+        next_cursor: None,
+    }))
 }
 
-/// Changes a person's `role` (admin, marketer, viewer) or `disabled` (true ends their sessions).
-#[utoipa::path(patch, path = "/users/{id}", tag = "people", responses((status = 200, description = "the person"), (status = 409, description = "the last admin")))]
+/// Change a person's role or access.
+///
+/// Changes a person's `role` (admin, marketer, viewer) or `disabled` (true ends their sessions). The
+/// last active admin stays one. Needs the `admin` scope.
+#[utoipa::path(patch, path = "/users/{id}", tag = "people", operation_id = "update_user",
+    params(("id" = String, Path, description = "The person's id.")),
+    request_body(content = UserChange, content_type = "application/json", example = examples::user_change),
+    responses(
+        (status = 200, description = "The person.", body = UserOut),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    ))]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: JsonBody,
 ) -> Result<Json<UserOut>, ApiError> {
     caller.require(Scope::Admin)?;

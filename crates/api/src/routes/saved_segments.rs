@@ -4,18 +4,25 @@
 //! Changing segments needs the `admin` scope until people have roles (the sign-in issue brings the
 //! marketer role); reading needs `read`.
 
-use super::{page_limit, segments::read_rules, ApiQuery};
+use super::{page_limit, segments::read_rules};
 use crate::body::JsonBody;
+use crate::openapi::{
+    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
+    UnsupportedMediaType,
+};
 use crate::output::{trim_page, Page};
+use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use minicrm_domain::rules::RuleGroup;
 use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::segments::{self, SegmentInput, SegmentRow};
 use minicrm_store::StoreError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -24,16 +31,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read, update, remove))
 }
 
-#[derive(Serialize)]
+/// A saved segment: a named rule tree, with its audience when it was last counted.
+#[derive(Serialize, ToSchema)]
 struct SegmentOut {
     id: String,
     name: String,
     description: Option<String>,
+    #[schema(value_type = RuleGroup)]
     rules: Value,
+    /// `api-key:<name>` or `user:<email>`.
     created_by: String,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
+    /// The audience when the segment was last saved.
     last_count: Option<i64>,
+    #[schema(format = DateTime)]
     last_count_at: Option<String>,
 }
 
@@ -54,11 +68,16 @@ impl From<SegmentRow> for SegmentOut {
     }
 }
 
-#[derive(Deserialize)]
+/// A segment as a client saves it.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SegmentIn {
+    /// 1 to 100 characters, trimmed.
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
+    #[schema(max_length = 1000)]
     description: Option<String>,
+    #[schema(value_type = RuleGroup)]
     rules: Value,
 }
 
@@ -103,7 +122,20 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
     }
 }
 
-#[utoipa::path(post, path = "/segments", tag = "segments")]
+/// Save a segment.
+///
+/// Saves a segment, counting its audience. Needs the `write` scope.
+#[utoipa::path(post, path = "/segments", tag = "segments", operation_id = "create_segment",
+    request_body(content = SegmentIn, content_type = "application/json", example = examples::segment),
+    responses(
+        (status = 201, description = "The segment.", body = SegmentOut),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+    ))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -116,11 +148,27 @@ async fn create(
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
-#[utoipa::path(put, path = "/segments/{id}", tag = "segments")]
+/// Change a segment.
+///
+/// Replaces a segment's name, description and rules, counting its audience again. Needs the `write`
+/// scope.
+#[utoipa::path(put, path = "/segments/{id}", tag = "segments", operation_id = "update_segment",
+    params(("id" = String, Path, description = "The segment's id.")),
+    request_body(content = SegmentIn, content_type = "application/json", example = examples::segment),
+    responses(
+        (status = 200, description = "The segment.", body = SegmentOut),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+    ))]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<SegmentOut>, ApiError> {
     caller.require(Scope::Write)?;
@@ -131,11 +179,20 @@ async fn update(
     Ok(Json(row.into()))
 }
 
-#[utoipa::path(get, path = "/segments/{id}", tag = "segments")]
+/// Get a segment.
+///
+/// One segment. Needs the `read` scope.
+#[utoipa::path(get, path = "/segments/{id}", tag = "segments", operation_id = "read_segment",
+    params(("id" = String, Path, description = "The segment's id.")),
+    responses(
+        (status = 200, description = "The segment.", body = SegmentOut),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
 async fn read(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<SegmentOut>, ApiError> {
     caller.require(Scope::Read)?;
     Ok(Json(
@@ -146,11 +203,21 @@ async fn read(
     ))
 }
 
-#[utoipa::path(delete, path = "/segments/{id}", tag = "segments")]
+/// Delete a segment.
+///
+/// Deletes a segment that no campaign uses. Needs the `write` scope.
+#[utoipa::path(delete, path = "/segments/{id}", tag = "segments", operation_id = "delete_segment",
+    params(("id" = String, Path, description = "The segment's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Write)?;
     if minicrm_store::campaigns::uses_segment(&state.db, &id).await? {
@@ -164,14 +231,27 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// Segments per page.
+    #[param(minimum = 1, maximum = 500, default = 50)]
     limit: Option<i64>,
+    /// The `next_cursor` of the page before.
     cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/segments", tag = "segments")]
+/// List segments.
+///
+/// Saved segments, newest first. Needs the `read` scope.
+#[utoipa::path(get, path = "/segments", tag = "segments", operation_id = "list_segments",
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of segments.", body = Page<SegmentOut>),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+    ))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,

@@ -13,7 +13,7 @@ pub const SMS_LIMIT: usize = 160;
 /// The longest an e-mail subject may be.
 pub const SUBJECT_LIMIT: usize = 80;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Variant {
     /// The angle: what sets this variant apart.
     pub angle: String,
@@ -26,8 +26,8 @@ pub struct Variant {
     pub max_chars: usize,
 }
 
-/// The objectives the local provider writes for; any other text falls back to `Other`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The objectives the local provider writes for; any other text is `other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Objective {
     WinBack,

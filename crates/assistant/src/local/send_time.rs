@@ -21,21 +21,23 @@ pub type Histogram = [[u64; 24]; 7];
 /// Below this many orders the audience's own week says too little: the whole base is used instead.
 pub const MIN_ORDERS: u64 = 200;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Slot {
     pub day: &'static str,
     pub hour: u32,
     /// Share of the (smoothed) orders that fall in this hour of the week.
     pub share: f64,
     /// The next time this slot comes round, at least 15 minutes from now (RFC 3339, in the zone).
+    #[schema(format = DateTime)]
     pub next_at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SendTime {
     /// Up to three slots, best first.
     pub recommended: Vec<Slot>,
     /// The histogram the slots come from: 7 rows (Monday first) of 24 hours.
+    #[schema(value_type = Vec<Vec<u64>>)]
     pub histogram: Histogram,
     /// 0..1: how far to trust the recommendation.
     pub confidence: f64,

@@ -43,7 +43,7 @@ pub struct Earlier {
     pub failed: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NotableSlice {
     pub dimension: String,
     pub key: String,
@@ -60,7 +60,7 @@ pub struct NotableSlice {
     pub z: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Reason {
     pub reason: String,
     pub count: i64,
@@ -68,7 +68,7 @@ pub struct Reason {
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Comparison {
     pub campaigns: usize,
     /// Their delivery rate taken together, in percent.
@@ -77,7 +77,7 @@ pub struct Comparison {
     pub difference: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Facts {
     pub name: String,
     pub channel: String,
@@ -96,7 +96,7 @@ pub struct Facts {
     pub earlier: Option<Comparison>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub text: String,
     pub facts: Facts,

@@ -28,6 +28,17 @@ macro_rules! string_enum {
             }
         }
 
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -105,18 +116,37 @@ pub struct Problem {
     pub reason: String,
 }
 
-#[derive(Deserialize)]
+/// A campaign as a client asks for it: its audience is a saved segment (`segment_id`) or rules, not
+/// both. Null is the same as absent, but for `tags`.
+// Read by `NewCampaign::parse`, which reports every bad field.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CampaignIn {
+pub struct CampaignIn {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200)]
     name: Option<String>,
+    /// A saved segment; its rules are copied into the campaign.
+    #[schema(min_length = 1)]
     segment_id: Option<String>,
+    #[schema(value_type = Option<crate::rules::RuleGroup>)]
     rules: Option<Value>,
+    #[schema(value_type = Channel, required = true)]
     channel: Option<String>,
+    /// E-mail only, and required there: a template like `message`, up to 200 characters.
+    #[schema(max_length = 200)]
     subject: Option<String>,
+    /// A Liquid template with the personalisation variables (`GET /api/v1/campaigns/variables`),
+    /// such as `Hi {{first_name | default: "there"}}`.
+    #[schema(value_type = String, required = true)]
     message: Option<String>,
+    /// What the campaign is for (`win-back`, `festive sale`, …); it earns tags and shapes the summary.
+    #[schema(max_length = 200)]
     objective: Option<String>,
+    /// Up to 20 tags of 1 to 50 characters; more are earned from the audience and the objective.
     #[serde(default)]
+    #[schema(max_items = 20)]
     tags: Vec<String>,
+    /// When to send (RFC 3339): from now up to a year ahead. Absent: now.
+    #[schema(format = DateTime)]
     send_at: Option<String>,
 }
 

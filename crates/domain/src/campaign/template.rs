@@ -7,7 +7,7 @@ use liquid::model::{KString, Object, Value};
 use std::sync::OnceLock;
 
 /// A personalisation variable: its name in templates, what it holds, and an example value.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
 pub struct Variable {
     pub name: &'static str,
     pub description: &'static str,

@@ -5,6 +5,11 @@ use super::{Context, Record};
 use crate::{Email, ExternalId, Phone, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{value::RawValue, Map, Value};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ObjectBuilder, OneOfBuilder, SchemaType, Type,
+};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewCustomer {
@@ -20,30 +25,48 @@ pub struct NewCustomer {
     pub updated_at: Timestamp,
 }
 
-#[derive(Deserialize)]
+/// A customer as a client sends it. Texts are trimmed; null is the same as absent.
+// Each field is kept raw here and read by `NewCustomer::parse`, so that every bad field is reported;
+// the schema says what that parse accepts.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Raw<'a> {
+pub struct CustomerIn<'a> {
+    /// The customer's id in the client's systems; the same id again updates the same customer.
     #[serde(borrow)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 128, example = "C-1001")]
     external_id: Option<&'a RawValue>,
     #[serde(borrow)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Asha Verma")]
     name: Option<&'a RawValue>,
     #[serde(borrow)]
+    #[schema(value_type = Option<String>, min_length = 1, format = "email", max_length = 320)]
     email: Option<&'a RawValue>,
+    /// E.164 (`+919876543210`); a national Indian number is read as +91.
     #[serde(borrow)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 32, example = "+919876543210")]
     phone: Option<&'a RawValue>,
     #[serde(borrow)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, example = "Pune")]
     city: Option<&'a RawValue>,
     #[serde(borrow)]
+    #[schema(value_type = Option<Attributes>)]
     attributes: Option<&'a RawValue>,
+    /// RFC 3339; not before 1970 nor in the future. Absent: the time of arrival.
     #[serde(borrow)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     created_at: Option<&'a RawValue>,
+    /// The client's version of the record: the newest wins, whatever order records arrive in.
+    /// RFC 3339; absent: the time of arrival.
     #[serde(borrow)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     updated_at: Option<&'a RawValue>,
 }
 
+super::batch_schema!(CustomerBatch, CustomerIn);
+
 impl Record for NewCustomer {
     fn parse(row: &mut Row, raw: &RawValue, ctx: &Context) -> Option<Self> {
-        let r: Raw = row.shape(raw)?;
+        let r: CustomerIn = row.shape(raw)?;
         let time = |raw: &RawValue| Timestamp::parse_sane(&text(raw, 64)?, ctx.now);
         let external_id = row.required("external_id", r.external_id, |v| {
             ExternalId::parse(&text(v, 200)?)
@@ -72,8 +95,42 @@ impl Record for NewCustomer {
 }
 
 /// Custom attributes: an object of at most 50 keys (letters, digits, `_`; up to 64) whose values are
-/// strings (up to 1,000 characters), numbers, booleans or null.
+/// strings (up to 1,000 characters, no control characters but newline and tab), numbers, booleans or
+/// null.
 pub const MAX_ATTRIBUTES: usize = 50;
+
+/// The schema of custom attributes (the type is only that).
+pub struct Attributes;
+
+impl PartialSchema for Attributes {
+    fn schema() -> RefOr<Schema> {
+        let text = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(1000));
+        let scalar = ObjectBuilder::new().schema_type(SchemaType::Array(vec![
+            Type::Number,
+            Type::Boolean,
+            Type::Null,
+        ]));
+        let value = OneOfBuilder::new().item(text).item(scalar);
+        let key = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[A-Za-z0-9_]{1,64}$"));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Custom attributes: up to 50 keys (letters, digits, `_`; up to 64) whose values are \
+                 texts (up to 1,000 characters, no control characters but newline and tab), numbers, \
+                 booleans or null.",
+            ))
+            .property_names(Some(key))
+            .max_properties(Some(MAX_ATTRIBUTES))
+            .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(value.into()))))
+            .into()
+    }
+}
+
+impl ToSchema for Attributes {}
 
 fn attributes(raw: &RawValue) -> Result<Map<String, Value>, String> {
     let map: Map<String, Value> =
@@ -95,6 +152,10 @@ fn attributes(raw: &RawValue) -> Result<Map<String, Value>, String> {
         match value {
             Value::String(s) if s.chars().count() > 1000 => {
                 return Err(format!("'{key}' is longer than 1000 characters"))
+            }
+            // As in every other text: PostgreSQL cannot store NUL, and the rest have no place here.
+            Value::String(s) if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+                return Err(format!("'{key}' must not contain control characters"))
             }
             Value::Array(_) | Value::Object(_) => {
                 return Err(format!("'{key}' must be a string, number, boolean or null"))
@@ -122,5 +183,31 @@ impl NewCustomer {
             }
         }
         kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::{parse_batch, BatchError, Context};
+    use crate::{Currency, NewCustomer, Timestamp};
+
+    #[test]
+    fn attribute_texts_hold_no_control_characters() {
+        let ctx = Context {
+            now: Timestamp::parse("2025-01-01T00:00:00Z").unwrap(),
+            currency: Currency::INR,
+        };
+        let ok = br#"{"external_id": "c1", "name": "A", "attributes": {"note": "two\nlines\tand a tab"}}"#;
+        assert!(parse_batch::<NewCustomer>(ok, &ctx).is_ok());
+        for bad in [r#""nul\u0000""#, r#""bell\u0007""#] {
+            let body =
+                format!(r#"{{"external_id": "c1", "name": "A", "attributes": {{"note": {bad}}}}}"#);
+            let Err(BatchError::Invalid(errors)) =
+                parse_batch::<NewCustomer>(body.as_bytes(), &ctx)
+            else {
+                panic!("{bad} was taken")
+            };
+            assert_eq!(errors[0].field, "attributes");
+        }
     }
 }

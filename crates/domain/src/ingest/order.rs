@@ -2,9 +2,11 @@
 
 use super::row::{number_text, text, Row};
 use super::{Context, Record};
+use crate::money::Decimal;
 use crate::{Currency, ExternalId, Money, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use utoipa::ToSchema;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewOrder {
@@ -18,7 +20,7 @@ pub struct NewOrder {
 }
 
 /// An order's state. Only `completed` orders count towards a customer's spend and order count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Completed,
@@ -72,43 +74,68 @@ pub struct LineItem {
 /// The most line items one order may carry.
 pub const MAX_ITEMS: usize = 500;
 
-#[derive(Deserialize)]
+/// An order as a client sends it. Texts are trimmed; null is the same as absent.
+// Each field is kept raw here and read by `NewOrder::parse`, so that every bad field is reported; the
+// schema says what that parse accepts.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Raw<'a> {
+pub struct OrderIn<'a> {
+    /// The order's id in the client's systems; the same id again is the same order.
     #[serde(borrow)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 128, example = "O-5001")]
     external_id: Option<&'a RawValue>,
+    /// The customer's `external_id`; the customer may arrive later.
     #[serde(borrow)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 128, example = "C-1001")]
     customer_external_id: Option<&'a RawValue>,
     #[serde(borrow)]
+    #[schema(value_type = Decimal, required = true)]
     amount: Option<&'a RawValue>,
+    /// ISO 4217; it must be the store's currency (INR unless configured). Absent: the store's.
     #[serde(borrow)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 8, example = "INR")]
     currency: Option<&'a RawValue>,
+    /// Absent: `completed`. Only completed orders count towards a customer's aggregates.
     #[serde(borrow)]
+    #[schema(value_type = Option<OrderStatus>)]
     status: Option<&'a RawValue>,
+    /// RFC 3339; not before 1970 nor in the future.
     #[serde(borrow)]
+    #[schema(value_type = String, required = true, format = DateTime)]
     ordered_at: Option<&'a RawValue>,
+    /// Up to 500 lines.
     #[serde(borrow)]
+    #[schema(value_type = Option<Vec<LineItemIn>>, max_items = 500)]
     items: Option<&'a RawValue>,
 }
 
-#[derive(Deserialize)]
+/// An order's line as a client sends it.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RawItem<'a> {
+pub struct LineItemIn<'a> {
     #[serde(borrow)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 100)]
     sku: Option<&'a RawValue>,
     #[serde(borrow)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200)]
     name: Option<&'a RawValue>,
     #[serde(borrow)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
     category: Option<&'a RawValue>,
     #[serde(borrow)]
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 100000)]
     quantity: Option<&'a RawValue>,
+    /// The unit price.
     #[serde(borrow)]
+    #[schema(value_type = Decimal, required = true)]
     price: Option<&'a RawValue>,
 }
 
+super::batch_schema!(OrderBatch, OrderIn);
+
 impl Record for NewOrder {
     fn parse(row: &mut Row, raw: &RawValue, ctx: &Context) -> Option<Self> {
-        let r: Raw = row.shape(raw)?;
+        let r: OrderIn = row.shape(raw)?;
         let id = |v: &RawValue| ExternalId::parse(&text(v, 200)?);
         let external_id = row.required("external_id", r.external_id, id);
         let customer = row.required("customer_external_id", r.customer_external_id, id);
@@ -174,7 +201,7 @@ fn items(row: &mut Row, raw: &RawValue, currency: Currency) -> Option<Vec<LineIt
 }
 
 fn item(row: &mut Row, raw: &RawValue, currency: Currency) -> Option<LineItem> {
-    let r: RawItem = row.shape(raw)?;
+    let r: LineItemIn = row.shape(raw)?;
     let sku = row.required("sku", r.sku, |v| text(v, 100));
     let name = row.required("name", r.name, |v| text(v, 200));
     let category = row.optional("category", r.category, |v| text(v, 100));

@@ -6,7 +6,7 @@ use super::Operator::{self, *};
 use serde::Serialize;
 
 /// What kind of value a field holds, which decides its operators and how its values are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Compared case-insensitively.

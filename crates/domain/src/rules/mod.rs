@@ -5,22 +5,25 @@
 
 pub mod catalogue;
 mod parse;
+mod schema;
 mod values;
 
 pub use catalogue::{catalogue, Field, FieldSpec, Kind};
 pub use parse::{parse, RuleError, MAX_CONDITIONS, MAX_DEPTH};
+pub use schema::{FieldName, RuleCondition, RuleGroup, RuleNode};
 
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Combinator {
     And,
     Or,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A condition's operator; which apply depends on the field's type (see the field catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Operator {
     #[serde(rename = "=")]
     Eq,

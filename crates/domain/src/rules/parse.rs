@@ -119,14 +119,12 @@ impl Parser {
         })
     }
 
+    /// `and` or `or`, in any case (react-querybuilder may send either); absent or null is `and`.
     fn combinator(&mut self, value: Option<&Value>, path: &str) -> Option<Combinator> {
-        match value
-            .and_then(Value::as_str)
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("and") | None => Some(Combinator::And),
-            Some("or") => Some(Combinator::Or),
+        match value {
+            None | Some(Value::Null) => Some(Combinator::And),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("and") => Some(Combinator::And),
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("or") => Some(Combinator::Or),
             Some(_) => {
                 self.error(&format!("{path}/combinator"), "must be \"and\" or \"or\"");
                 None

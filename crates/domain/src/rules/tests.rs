@@ -202,3 +202,22 @@ fn the_catalogue_is_closed_and_complete() {
         .contains(&json!("older_than_days")));
     assert!(json["note"].as_str().unwrap().contains("never ordered"));
 }
+
+#[test]
+fn a_combinator_is_and_or_or_in_any_case() {
+    assert_eq!(
+        ok(json!({"combinator": "Or", "rules": [{"field": "email", "operator": "is_null"}]}))
+            .combinator,
+        Combinator::Or
+    );
+    assert_eq!(
+        ok(json!({"combinator": null, "rules": [{"field": "email", "operator": "is_null"}]}))
+            .combinator,
+        Combinator::And
+    );
+    for bad in [json!(-58800), json!(true), json!(["and"]), json!("xor")] {
+        let tree = json!({"rules": [{"combinator": bad, "rules": [{"field": "email", "operator": "is_null"}]}]});
+        let errors = parse(&tree, Currency::INR).unwrap_err();
+        assert_eq!(errors[0].path, "/rules/0/combinator", "{bad}");
+    }
+}

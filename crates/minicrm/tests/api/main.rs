@@ -10,6 +10,7 @@ mod imports;
 mod ingest;
 mod issuer;
 mod metrics;
+mod openapi;
 mod segments;
 mod sign_in;
 mod validation;

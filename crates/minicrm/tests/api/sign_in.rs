@@ -648,7 +648,7 @@ async fn local_links_sign_in_once(backend: Backend) {
 }
 
 /// Every route of the router, from its OpenAPI document, answers 401 without credentials, except the
-/// public ones listed in `PUBLIC_ROUTES` — which must all exist.
+/// public ones listed in `PUBLIC_ROUTES` — which must all exist (the docs pages outside the document).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_needs_a_session_or_a_key() {
     let app = crate::helpers::spawn_app(&Backend::Sqlite).await;
@@ -701,7 +701,32 @@ async fn every_route_needs_a_session_or_a_key() {
             guarded += 1;
         }
     }
-    assert_eq!(seen_public, public.len(), "every public route exists");
+    // The rest are the docs page and its assets: pages, not operations, and public too.
+    let pages: Vec<_> = public
+        .iter()
+        .filter(|(_, p)| p.starts_with("/api/docs"))
+        .collect();
+    assert_eq!(
+        seen_public + pages.len(),
+        public.len(),
+        "every public route exists"
+    );
+    for (_, path) in pages {
+        let concrete = path.replace("{*rest}", "swagger-ui.css");
+        let page = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(format!("{}{concrete}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            page.status().is_success() || page.status().is_redirection(),
+            "{path} without credentials: {}",
+            page.status()
+        );
+    }
     assert!(
         guarded >= 25,
         "the document lists the guarded routes: {guarded}"
