@@ -27,7 +27,7 @@ pub fn customer_batches(prefix: &str, batches: usize, per_batch: usize) -> Vec<B
                 .map(|i| {
                     let n = b * per_batch + i;
                     json!({"external_id": format!("{prefix}C{n}"), "name": format!("Asha {n}"),
-                           "phone": format!("+9198{n:08}"), "city": if n % 2 == 0 { "Pune" } else { "Mumbai" }})
+                           "phone": format!("+9198{n:08}"), "city": if n.is_multiple_of(2) { "Pune" } else { "Mumbai" }})
                 })
                 .collect();
             Batch {
