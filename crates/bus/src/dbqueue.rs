@@ -18,6 +18,15 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 #[derive(Clone)]
 pub struct DbQueue {
     /// Where handlers write, and where the inbox is.
@@ -147,22 +156,25 @@ impl DbQueue {
     /// Runs `work` while renewing `lease` every third of the visibility timeout, so that a handler
     /// that takes longer than the timeout (a send job waiting out a vendor outage) is not handed to a
     /// second consumer meanwhile; a consumer that dies stops renewing, and its messages come back.
+    /// The renewing runs as a task of its own: inline, it would pause `work` — perhaps holding the
+    /// queue's one SQLite writer, which the renewal then waits for.
     async fn holding<T>(&self, lease: &str, work: impl std::future::Future<Output = T>) -> T {
+        let (queue, lease) = (self.queue.clone(), lease.to_owned());
         let visibility = self.options.visibility_timeout;
-        let mut renew = tokio::time::interval(visibility / 3);
-        renew.tick().await;
-        tokio::pin!(work);
-        loop {
-            tokio::select! {
-                out = &mut work => return out,
-                _ = renew.tick() => {
-                    let until = now() + visibility.as_millis() as i64;
-                    if let Err(e) = queue::extend(&self.queue, lease, until).await {
-                        tracing::warn!(error = %e, "cannot renew a lease; another consumer may take its messages");
-                    }
+        let renewing = tokio::spawn(async move {
+            let mut renew = tokio::time::interval(visibility / 3);
+            renew.tick().await;
+            loop {
+                renew.tick().await;
+                let until = now() + visibility.as_millis() as i64;
+                if let Err(e) = queue::extend(&queue, &lease, until).await {
+                    tracing::warn!(error = %e, "cannot renew a lease; another consumer may take its messages");
                 }
             }
-        }
+        });
+        // Stops renewing however `work` ends: finished, or dropped with the consumer.
+        let _renewing = AbortOnDrop(renewing);
+        work.await
     }
 
     /// Applies `messages` in one transaction of the data database, skipping those the inbox has seen,

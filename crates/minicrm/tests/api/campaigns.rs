@@ -200,8 +200,16 @@ async fn a_campaign_reaches_every_customer_once_and_completes(backend: Backend) 
     let history = app.get_json("/api/v1/campaigns").await;
     assert_eq!(history["items"][0]["id"], second["id"]);
     assert_eq!(history["items"][1]["id"], id);
+    // The second campaign may already have written its own message to C3 (newest first).
     let customer = app.customer("C3").await;
-    assert_eq!(customer["messages"][0]["campaign_id"], id, "{customer}");
+    assert!(
+        customer["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["campaign_id"] == id),
+        "{customer}"
+    );
     let failed = app
         .get_json(&format!("/api/v1/campaigns/{id}/messages?status=failed"))
         .await;

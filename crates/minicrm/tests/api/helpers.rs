@@ -10,32 +10,13 @@ use minicrm_domain::Scope;
 use minicrm_store::{api_keys, Db};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
-use sqlx::Connection;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-#[derive(Clone, Debug)]
-pub enum Backend {
-    Sqlite,
-    Postgres {
-        server_url: String,
-        amqp_url: String,
-    },
-}
-
-impl Backend {
-    /// PostgreSQL + RabbitMQ, when the environment names them (CI does).
-    pub fn postgres() -> Option<Backend> {
-        let server_url = std::env::var("MINICRM_TEST_DATABASE_URL").ok()?;
-        let amqp_url = std::env::var("MINICRM_TEST_AMQP_URL").ok()?;
-        Some(Backend::Postgres {
-            server_url,
-            amqp_url,
-        })
-    }
-}
+pub use crate::common::Backend;
+use crate::common::{delete_queues, fresh_postgres_database};
 
 pub struct TestApp {
     pub address: String,
@@ -97,19 +78,6 @@ pub async fn test_config(backend: &Backend) -> (AppConfig, Option<tempfile::Temp
     config.schedule_interval = Duration::from_millis(50);
     config.delivery.sweep_interval = Duration::from_millis(200);
     (config, dir)
-}
-
-async fn fresh_postgres_database(server_url: &str) -> String {
-    let name = format!("minicrm_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(server_url)
-        .await
-        .expect("PostgreSQL at MINICRM_TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
-    let base = server_url.rsplit_once('/').map_or(server_url, |(b, _)| b);
-    format!("{base}/{name}")
 }
 
 pub async fn spawn_app(backend: &Backend) -> TestApp {
@@ -282,52 +250,7 @@ impl TestApp {
             .expect("no panic")
             .expect("no error");
         if let Some(amqp) = &self.config.amqp {
-            delete_queues(amqp).await;
+            delete_queues(&amqp.url, &amqp.namespace).await;
         }
     }
-}
-
-/// Deletes a test's RabbitMQ queues at once rather than when they expire: every quorum queue is a
-/// Raft group, and hundreds of idle ones slow the shared broker down for the tests still running.
-async fn delete_queues(amqp: &AmqpOptions) {
-    use minicrm_bus::lapin::{options::QueueDeleteOptions, Connection, ConnectionProperties};
-    let Ok(connection) = Connection::connect(&amqp.url, ConnectionProperties::default()).await
-    else {
-        return;
-    };
-    if let Ok(channel) = connection.create_channel().await {
-        for queue in minicrm_bus::queues::ALL {
-            for name in [
-                format!("{}.{queue}", amqp.namespace),
-                format!("{}.{queue}.dead", amqp.namespace),
-            ] {
-                let _ = channel
-                    .queue_delete(&name, QueueDeleteOptions::default())
-                    .await;
-            }
-        }
-    }
-    let _ = connection.close(200, "bye").await;
-}
-
-/// Runs a test on SQLite with the database queue, and again on PostgreSQL with RabbitMQ when configured.
-#[macro_export]
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name($crate::helpers::Backend::Sqlite).await
-            })*
-        }
-        mod postgres_rabbitmq {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                match $crate::helpers::Backend::postgres() {
-                    Some(backend) => super::$name(backend).await,
-                    None => eprintln!("skipped: MINICRM_TEST_DATABASE_URL and MINICRM_TEST_AMQP_URL are not set"),
-                }
-            })*
-        }
-    };
 }

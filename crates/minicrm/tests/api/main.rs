@@ -4,6 +4,8 @@
 mod ai;
 mod auth;
 mod campaigns;
+#[path = "../common/mod.rs"]
+mod common;
 mod delivery;
 mod helpers;
 mod imports;

@@ -7,31 +7,14 @@
 use minicrm_store::{Db, DbOptions};
 use reqwest::StatusCode;
 use serde_json::Value;
-use sqlx::Connection;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
-#[derive(Clone, Debug)]
-pub enum Backend {
-    Sqlite,
-    Postgres {
-        server_url: String,
-        amqp_url: String,
-    },
-}
-
-impl Backend {
-    /// PostgreSQL + RabbitMQ, when the environment names them (CI does).
-    pub fn postgres() -> Option<Backend> {
-        Some(Backend::Postgres {
-            server_url: std::env::var("MINICRM_TEST_DATABASE_URL").ok()?,
-            amqp_url: std::env::var("MINICRM_TEST_AMQP_URL").ok()?,
-        })
-    }
-}
+pub use crate::common::Backend;
+use crate::common::{delete_queues, fresh_postgres_database};
 
 /// One running process.
 struct Proc {
@@ -67,19 +50,6 @@ fn free_port() -> u16 {
 
 fn random_hex() -> String {
     uuid::Uuid::new_v4().simple().to_string()
-}
-
-async fn fresh_postgres_database(server_url: &str) -> String {
-    let name = format!("minicrm_test_{}", random_hex());
-    let mut conn = sqlx::PgConnection::connect(server_url)
-        .await
-        .expect("PostgreSQL at MINICRM_TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
-    let base = server_url.rsplit_once('/').map_or(server_url, |(b, _)| b);
-    format!("{base}/{name}")
 }
 
 impl Cluster {
@@ -381,24 +351,4 @@ fn create_key(env: &BTreeMap<String, String>) -> String {
     );
     let stdout = String::from_utf8(output.stdout).unwrap();
     stdout.lines().last().expect("the key").trim().to_owned()
-}
-
-async fn delete_queues(url: &str, namespace: &str) {
-    use minicrm_bus::lapin::{options::QueueDeleteOptions, Connection, ConnectionProperties};
-    let Ok(connection) = Connection::connect(url, ConnectionProperties::default()).await else {
-        return;
-    };
-    if let Ok(channel) = connection.create_channel().await {
-        for queue in minicrm_bus::queues::ALL {
-            for name in [
-                format!("{namespace}.{queue}"),
-                format!("{namespace}.{queue}.dead"),
-            ] {
-                let _ = channel
-                    .queue_delete(&name, QueueDeleteOptions::default())
-                    .await;
-            }
-        }
-    }
-    let _ = connection.close(200, "bye").await;
 }

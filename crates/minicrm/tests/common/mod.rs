@@ -1,0 +1,81 @@
+//! What both integration-test binaries (`api`, in-process; `cluster`, as processes) share: the
+//! backends a test runs on, a fresh PostgreSQL database per test, and removing a test's RabbitMQ queues.
+
+use sqlx::Connection;
+
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres {
+        server_url: String,
+        amqp_url: String,
+    },
+}
+
+impl Backend {
+    /// PostgreSQL + RabbitMQ, when the environment names them (CI does).
+    pub fn postgres() -> Option<Backend> {
+        Some(Backend::Postgres {
+            server_url: std::env::var("MINICRM_TEST_DATABASE_URL").ok()?,
+            amqp_url: std::env::var("MINICRM_TEST_AMQP_URL").ok()?,
+        })
+    }
+}
+
+/// A new, empty database on the PostgreSQL server at `server_url`; its URL.
+pub async fn fresh_postgres_database(server_url: &str) -> String {
+    let name = format!("minicrm_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(server_url)
+        .await
+        .expect("PostgreSQL at MINICRM_TEST_DATABASE_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let base = server_url.rsplit_once('/').map_or(server_url, |(b, _)| b);
+    format!("{base}/{name}")
+}
+
+/// Deletes a test's RabbitMQ queues at once rather than when they expire: every quorum queue is a
+/// Raft group, and hundreds of idle ones slow the shared broker down for the tests still running.
+pub async fn delete_queues(url: &str, namespace: &str) {
+    use minicrm_bus::lapin::{options::QueueDeleteOptions, Connection, ConnectionProperties};
+    let Ok(connection) = Connection::connect(url, ConnectionProperties::default()).await else {
+        return;
+    };
+    if let Ok(channel) = connection.create_channel().await {
+        for queue in minicrm_bus::queues::ALL {
+            for name in [
+                format!("{namespace}.{queue}"),
+                format!("{namespace}.{queue}.dead"),
+            ] {
+                let _ = channel
+                    .queue_delete(&name, QueueDeleteOptions::default())
+                    .await;
+            }
+        }
+    }
+    let _ = connection.close(200, "bye").await;
+}
+
+/// Runs a test on SQLite with the database queue, and again on PostgreSQL with RabbitMQ when configured.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::common::Backend::Sqlite).await
+            })*
+        }
+        mod postgres_rabbitmq {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                match $crate::common::Backend::postgres() {
+                    Some(backend) => super::$name(backend).await,
+                    None => eprintln!("skipped: MINICRM_TEST_DATABASE_URL and MINICRM_TEST_AMQP_URL are not set"),
+                }
+            })*
+        }
+    };
+}
