@@ -224,7 +224,8 @@ async fn rabbitmq_restarted_mid_campaign_loses_nothing() {
         eprintln!("skipped: MINICRM_TEST_DATABASE_URL and MINICRM_TEST_AMQP_URL are not set");
         return;
     };
-    let mut cluster = Cluster::new(&backend, 1, &[("MINICRM_DELIVERY_RATE", "300")]).await;
+    // Slow sending, so that receipts keep coming while the broker is down.
+    let mut cluster = Cluster::new(&backend, 1, &[("MINICRM_DELIVERY_RATE", "100")]).await;
     for name in ["vendor", "api-0", "worker-a", "worker-b"] {
         cluster.start(name).await;
     }
@@ -235,6 +236,11 @@ async fn rabbitmq_restarted_mid_campaign_loses_nothing() {
     })
     .await;
     rabbitmqctl("stop_app").await;
+    let at_stop = crate::work::campaign(&cluster, &id).await;
+    assert_ne!(
+        at_stop["status"], "completed",
+        "stopped too late: {at_stop}"
+    );
     tokio::time::sleep(Duration::from_secs(3)).await;
     rabbitmqctl("start_app").await;
     assert_campaign_exact(&cluster, &id, CAMPAIGN_AUDIENCE as i64).await;
