@@ -1,6 +1,7 @@
 //! Exactly-once under failure: a consumer that stops between its write and its ack, a message that
 //! keeps failing, and (on demand) RabbitMQ restarted in the middle of ingestion.
 
+use crate::common::rabbitmqctl;
 use crate::helpers::{start, test_config, Backend, TestApp};
 use futures::StreamExt;
 use minicrm::Roles;
@@ -263,15 +264,6 @@ async fn post_until_accepted(app: &TestApp, key: &str, body: &Value) -> (String,
         }
     }
     panic!("the batch was never accepted");
-}
-
-async fn rabbitmqctl(command: &str) {
-    let status = tokio::process::Command::new("rabbitmqctl")
-        .arg(command)
-        .status()
-        .await
-        .expect("rabbitmqctl runs");
-    assert!(status.success(), "rabbitmqctl {command}");
 }
 
 /// A handler that takes `busy` to prepare each message and counts how often it was given one.

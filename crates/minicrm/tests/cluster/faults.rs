@@ -3,6 +3,7 @@
 //! every role stopped with SIGTERM mid-work, and (run alone) RabbitMQ restarted mid-campaign. After
 //! each: every accepted batch persisted once, every recipient one message and one final status.
 
+use crate::common::rabbitmqctl;
 use crate::harness::{Backend, Cluster};
 use crate::work::{
     assert_campaign_exact, assert_ingestions_completed, assert_records_exact, customer_batches,
@@ -250,13 +251,4 @@ async fn rabbitmq_restarted_mid_campaign_loses_nothing() {
         "no receipt met the broker down; the test proved nothing: {vendor}"
     );
     cluster.finish().await;
-}
-
-async fn rabbitmqctl(command: &str) {
-    let status = tokio::process::Command::new("rabbitmqctl")
-        .arg(command)
-        .status()
-        .await
-        .expect("rabbitmqctl runs");
-    assert!(status.success(), "rabbitmqctl {command}");
 }

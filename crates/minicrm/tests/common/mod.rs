@@ -58,6 +58,16 @@ pub async fn delete_queues(url: &str, namespace: &str) {
     let _ = connection.close(200, "bye").await;
 }
 
+/// Stops or starts the shared RabbitMQ (`stop_app`, `start_app`), for the tests that restart it.
+pub async fn rabbitmqctl(command: &str) {
+    let status = tokio::process::Command::new("rabbitmqctl")
+        .arg(command)
+        .status()
+        .await
+        .expect("rabbitmqctl runs");
+    assert!(status.success(), "rabbitmqctl {command}");
+}
+
 /// Runs a test on SQLite with the database queue, and again on PostgreSQL with RabbitMQ when configured.
 #[macro_export]
 macro_rules! on_every_backend {
