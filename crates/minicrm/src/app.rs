@@ -100,6 +100,7 @@ impl AppConfig {
             true => secret(&settings.receipt_secret, roles, "MINICRM_RECEIPT_SECRET")?,
             false => String::new(),
         };
+        let (stale_after, sweep_interval) = settings.delivery_staleness();
         Ok(Self {
             roles,
             db: DbOptions {
@@ -126,8 +127,8 @@ impl AppConfig {
                 vendor_url: settings.vendor_url.clone().unwrap_or_default(),
                 vendor_api_key: vendor_key.clone(),
                 rate_per_second: settings.delivery_rate,
-                stale_after: settings.delivery_staleness().0,
-                sweep_interval: settings.delivery_staleness().1,
+                stale_after,
+                sweep_interval,
                 ..Default::default()
             },
             public_url: settings.public_url.clone(),

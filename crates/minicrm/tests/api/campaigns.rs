@@ -2,6 +2,7 @@
 //! receipts, counters that equal the log, cancelling, faults at the vendor and a worker killed
 //! mid-campaign.
 
+use crate::common::handed_over;
 use crate::helpers::{spawn_app, spawn_app_with, start, test_config, Backend, TestApp};
 use minicrm::Roles;
 use serde_json::{json, Value};
@@ -114,15 +115,6 @@ async fn assert_settled(app: &TestApp, campaign: &Value, audience: usize) -> Vec
     }
     assert_eq!(by_status.get("sending"), None);
     rows
-}
-
-/// Rows past the queue: handed to the vendor, finished, or failed before sending.
-fn handed_over(campaign: &Value) -> i64 {
-    let stats = &campaign["stats"];
-    match stats["audience"].as_i64() {
-        Some(audience) => audience - stats["queued"].as_i64().unwrap_or(0),
-        None => 0,
-    }
 }
 
 async fn vendor_stats(app: &TestApp) -> Value {

@@ -3,12 +3,12 @@
 //! every role stopped with SIGTERM mid-work, and (run alone) RabbitMQ restarted mid-campaign. After
 //! each: every accepted batch persisted once, every recipient one message and one final status.
 
-use crate::common::rabbitmqctl;
+use crate::common::{handed_over, rabbitmqctl};
 use crate::harness::{Backend, Cluster};
 use crate::work::{
     assert_campaign_exact, assert_ingestions_completed, assert_records_exact, customer_batches,
-    distinct, handed_over, ingest_customers, launch_campaign, order_batches, post_all, scalar,
-    wait_campaign, Batch,
+    distinct, ingest_customers, launch_campaign, order_batches, post_all, scalar, wait_campaign,
+    Batch,
 };
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -158,12 +158,9 @@ impl Cluster {
             .text()
             .await
             .unwrap();
-        text.lines()
-            .filter(|l| {
-                l.starts_with("minicrm_queue_messages_total{") && l.contains(r#"outcome="ok""#)
-            })
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum::<f64>() as u64
+        crate::common::exposition::parse(&text)
+            .unwrap_or_else(|e| panic!("{worker}'s /metrics: {e}"))
+            .sum("minicrm_queue_messages_total", &[("outcome", "ok")]) as u64
     }
 
     pub fn vendor(&self) -> String {
@@ -253,10 +250,9 @@ impl Cluster {
 
     /// SIGTERM, then waits: the process must finish or hand back its work and exit cleanly within
     /// `limit`. It stays listed until then, so a failure shows its log.
-    pub async fn terminate(&mut self, name: &str, limit: Duration) -> Duration {
+    pub async fn terminate(&mut self, name: &str, limit: Duration) {
         let proc = self.procs.get_mut(name).expect("running");
         let pid = proc.child.id().expect("a pid").to_string();
-        let began = Instant::now();
         let sent = std::process::Command::new("kill")
             .args(["-TERM", &pid])
             .status()
@@ -268,7 +264,6 @@ impl Cluster {
             .unwrap();
         assert!(status.success(), "{name} stopped with {status}");
         self.procs.remove(name);
-        began.elapsed()
     }
 
     pub async fn post(&self, api: usize, path: &str, body: &Value) -> reqwest::Response {

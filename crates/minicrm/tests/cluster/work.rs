@@ -245,12 +245,6 @@ pub async fn campaign(cluster: &Cluster, id: &str) -> Value {
         .await
 }
 
-/// Rows that have left the queue: handed to the vendor or settled.
-pub fn handed_over(campaign: &Value) -> i64 {
-    let stats = &campaign["stats"];
-    stats["audience"].as_i64().unwrap_or(0) - stats["queued"].as_i64().unwrap_or(0)
-}
-
 pub async fn wait_campaign(
     cluster: &Cluster,
     id: &str,

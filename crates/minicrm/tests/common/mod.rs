@@ -1,6 +1,9 @@
 //! What both integration-test binaries (`api`, in-process; `cluster`, as processes) share: the
 //! backends a test runs on, a fresh PostgreSQL database per test, and removing a test's RabbitMQ queues.
 
+pub mod exposition;
+
+use serde_json::Value;
 use sqlx::Connection;
 
 #[derive(Clone, Debug)]
@@ -66,6 +69,15 @@ pub async fn rabbitmqctl(command: &str) {
         .await
         .expect("rabbitmqctl runs");
     assert!(status.success(), "rabbitmqctl {command}");
+}
+
+/// A campaign's rows past the queue: handed to the vendor, or settled (0 before its audience is fixed).
+pub fn handed_over(campaign: &Value) -> i64 {
+    let stats = &campaign["stats"];
+    match stats["audience"].as_i64() {
+        Some(audience) => audience - stats["queued"].as_i64().unwrap_or(0),
+        None => 0,
+    }
 }
 
 /// Runs a test on SQLite with the database queue, and again on PostgreSQL with RabbitMQ when configured.

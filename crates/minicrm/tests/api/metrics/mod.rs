@@ -5,10 +5,8 @@
 //! The recorder is one per process and nextest runs each test in a process of its own, so the
 //! differences between two scrapes here are this test's doing.
 
-mod exposition;
-
+use crate::common::exposition::{self, Exposition};
 use crate::helpers::{spawn_app, start, test_config, Backend, TestApp};
-use exposition::Exposition;
 use minicrm::Roles;
 use minicrm_bus::{queues, Envelope};
 use reqwest::{header::CONTENT_TYPE, StatusCode};
@@ -454,4 +452,23 @@ async fn a_worker_is_scraped_on_its_operations_listener(backend: Backend) {
     }
     worker.stop().await;
     api.stop().await;
+}
+
+#[test]
+fn the_reader_refuses_what_breaks_the_format() {
+    let good =
+        "# HELP a_total A.\n# TYPE a_total counter\na_total{route=\"/c/{id}\",q=\"x\\\"y\"} 3\n";
+    let parsed = exposition::parse(good).unwrap();
+    assert_eq!(parsed.sum("a_total", &[("route", "/c/{id}")]), 3.0);
+    assert_eq!(parsed.samples[0].labels["q"], "x\"y");
+    for bad in [
+        "a_total 1\n",
+        "# TYPE a_total counter\na_total{route=/c} 1\n",
+        "# TYPE a_total counter\na_total{route=\"/c\"}1\n",
+        "# TYPE a_total counter\na_total one\n",
+        "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_count 1\n",
+        "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_count 1\n",
+    ] {
+        assert!(exposition::parse(bad).is_err(), "{bad}");
+    }
 }
