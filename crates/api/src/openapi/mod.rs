@@ -69,6 +69,27 @@ pub fn openapi() -> &'static OpenApi {
     DOCUMENT.get_or_init(|| {
         let mut doc = crate::routes::routes().into_openapi();
         security::guard(&mut doc);
+        json_bodies(&mut doc);
         doc
     })
+}
+
+/// Every operation that takes a JSON body can get what the body reader (`body::JsonBody`) refuses:
+/// a malformed body (400), one too large (413), one that is not JSON (415). Added here, once, rather
+/// than in each route's annotation.
+fn json_bodies(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        for (_, operation) in security::operations(item) {
+            let takes_json = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|b| b.content.contains_key("application/json"));
+            if takes_json {
+                let responses = &mut operation.responses;
+                security::add::<BadRequest>(responses, 400);
+                security::add::<PayloadTooLarge>(responses, 413);
+                security::add::<UnsupportedMediaType>(responses, 415);
+            }
+        }
+    }
 }

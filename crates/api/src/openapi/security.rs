@@ -101,7 +101,7 @@ fn requirements(writes: bool) -> Vec<SecurityRequirement> {
 }
 
 /// Adds the shared response `R` under `status`, unless the route documents that status itself.
-fn add<'r, R: ToResponse<'r>>(responses: &mut Responses, status: u16) {
+pub(super) fn add<'r, R: ToResponse<'r>>(responses: &mut Responses, status: u16) {
     let (name, _) = R::response();
     responses
         .responses

@@ -3,9 +3,7 @@
 //! says which.
 
 use crate::body::JsonBody;
-use crate::openapi::{
-    examples, BadRequest, Forbidden, PayloadTooLarge, UnprocessableEntity, UnsupportedMediaType,
-};
+use crate::openapi::{examples, BadRequest, Forbidden, UnprocessableEntity};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
 use axum::Json;
@@ -77,8 +75,6 @@ const MAX_PROMPT_CHARS: usize = 1_000;
         (status = 200, description = "The rules and what was understood.", body = RulesAnswer),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
     ))]
 async fn segment_rules(
     State(state): State<AppState>,
@@ -137,8 +133,6 @@ struct SendTimeOut {
         (status = 200, description = "Recommended slots, the histogram, a confidence.", body = SendTimeOut),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
     ))]
 async fn send_time(
@@ -238,8 +232,6 @@ struct MessagesIn {
         (status = 200, description = "Three variants.", body = MessagesAnswer),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
     ))]
 async fn messages(

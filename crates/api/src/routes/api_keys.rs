@@ -2,9 +2,7 @@
 //! revoke.
 
 use crate::body::JsonBody;
-use crate::openapi::{
-    examples, BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
-};
+use crate::openapi::{examples, BadRequest, Forbidden, NotFound};
 use crate::output::{iso, iso_opt, Page};
 use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
@@ -110,8 +108,6 @@ async fn list(
         (status = 201, description = "The key with its secret.", body = KeyCreated),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
     ))]
 async fn create(
     State(state): State<AppState>,

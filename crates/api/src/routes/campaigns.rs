@@ -5,10 +5,7 @@
 
 use super::page_limit;
 use crate::body::JsonBody;
-use crate::openapi::{
-    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
-    UnsupportedMediaType,
-};
+use crate::openapi::{examples, BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity};
 use crate::output::{cursor_param, encode_cursor, iso as time, trim_page, Page};
 use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
@@ -161,8 +158,6 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
             headers(("Location" = String, description = "The campaign: `/api/v1/campaigns/{id}`."))),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
     ))]
 async fn create(

@@ -2,10 +2,7 @@
 //! answer 202 only once the bus holds the batch; `GET /ingestions/{id}` says what became of it.
 
 use crate::body::JsonBody;
-use crate::openapi::{
-    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
-    UnsupportedMediaType,
-};
+use crate::openapi::{examples, BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity};
 use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
@@ -43,8 +40,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
     ))]
 async fn customers(
@@ -80,8 +75,6 @@ async fn customers(
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
     ))]
 async fn orders(

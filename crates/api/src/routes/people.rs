@@ -1,9 +1,7 @@
 //! People (admins only): list everyone who has signed in, change a role, disable or enable access.
 
 use crate::body::JsonBody;
-use crate::openapi::{
-    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
-};
+use crate::openapi::{examples, BadRequest, Conflict, Forbidden, NotFound};
 use crate::output::{iso, iso_opt, Page};
 use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
@@ -101,8 +99,6 @@ async fn list(
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
     ))]
 async fn update(
     State(state): State<AppState>,

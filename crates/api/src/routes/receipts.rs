@@ -2,9 +2,7 @@
 //! and body is the credential; checked, then queued for the receipt consumer.
 
 use crate::body::JsonBody;
-use crate::openapi::{
-    examples, BadRequest, PayloadTooLarge, ServiceUnavailable, Unauthorized, UnsupportedMediaType,
-};
+use crate::openapi::{examples, BadRequest, ServiceUnavailable, Unauthorized};
 use crate::{ApiError, AppState};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -61,8 +59,6 @@ struct Signature {
         (status = 202, description = "The receipts are queued.", body = ReceiptsAccepted),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 503, response = ServiceUnavailable),
     ))]
 async fn receipts(

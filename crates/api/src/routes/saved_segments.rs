@@ -6,10 +6,7 @@
 
 use super::{page_limit, segments::read_rules};
 use crate::body::JsonBody;
-use crate::openapi::{
-    examples, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
-    UnsupportedMediaType,
-};
+use crate::openapi::{examples, BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity};
 use crate::output::{trim_page, Page};
 use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
@@ -132,8 +129,6 @@ fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
     ))]
 async fn create(
@@ -161,8 +156,6 @@ async fn create(
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
     ))]
 async fn update(

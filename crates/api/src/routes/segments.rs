@@ -2,9 +2,7 @@
 //! a rule tree selects right now, with a sample of them.
 
 use crate::body::JsonBody;
-use crate::openapi::{
-    examples, BadRequest, Forbidden, PayloadTooLarge, UnprocessableEntity, UnsupportedMediaType,
-};
+use crate::openapi::{examples, BadRequest, Forbidden, UnprocessableEntity};
 use crate::output::CustomerOut;
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
@@ -150,8 +148,6 @@ struct Preview {
         (status = 200, description = "The audience.", body = Preview),
         (status = 400, response = BadRequest),
         (status = 403, response = Forbidden),
-        (status = 413, response = PayloadTooLarge),
-        (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
     ))]
 async fn preview(
