@@ -138,6 +138,20 @@ fn names_the_node_of_each_mistake() {
     );
 }
 
+/// Found by fuzzing: a key holding `/` or `~` is escaped in the pointer (RFC 6901, `~1` and `~0`),
+/// so that the pointer names the key rather than a path that is not in the rule.
+#[test]
+fn an_unknown_key_is_escaped_in_its_pointer() {
+    let rules = json!({"combinator": "and", "rules": [
+        {"field": "order_count", "oper/tor": "=", "value": 0, "a~b": 1}]});
+    let got = paths(rules.clone());
+    assert_eq!(
+        got,
+        vec!["/rules/0/a~0b", "/rules/0/oper~1tor", "/rules/0/operator"]
+    );
+    assert!(got.iter().take(2).all(|p| rules.pointer(p).is_some()));
+}
+
 #[test]
 fn explains_which_operators_a_field_takes() {
     let errors =
