@@ -113,6 +113,11 @@ impl MessageTemplate {
         if source.chars().count() > MAX_TEMPLATE_CHARS {
             return Err(TemplateError::TooLong);
         }
+        if let Some(number) = oversized_integer(source) {
+            return Err(TemplateError::Syntax(format!(
+                "the number {number} is too large"
+            )));
+        }
         let template = parser()
             .parse(source)
             .map_err(|e| TemplateError::Syntax(first_line(&e.to_string())))?;
@@ -136,6 +141,53 @@ impl MessageTemplate {
             .render(&globals(recipient))
             .map_err(|e| classify(&e.to_string()))
     }
+}
+
+/// An integer literal in a tag or an output that does not fit in an `i64`: liquid-core 0.26 panics on
+/// one (it `expect`s the parse), so it is refused first. Quoted text and digits outside `{{ }}` and
+/// `{% %}` are left alone; a decimal is not an integer.
+fn oversized_integer(source: &str) -> Option<&str> {
+    let b = source.as_bytes();
+    let (mut i, mut in_markup, mut quote) = (0, false, None);
+    while i < b.len() {
+        let (c, next) = (b[i], b.get(i + 1).copied());
+        match (in_markup, quote, c) {
+            (false, _, b'{') if matches!(next, Some(b'{' | b'%')) => {
+                in_markup = true;
+                i += 1;
+            }
+            (true, Some(q), _) if c == q => quote = None,
+            (true, Some(_), _) | (false, _, _) => {}
+            (true, None, b'"' | b'\'') => quote = Some(c),
+            (true, None, b'}' | b'%') if next == Some(b'}') => {
+                in_markup = false;
+                i += 1;
+            }
+            (true, None, b'0'..=b'9') => {
+                let start = if i > 0 && matches!(b[i - 1], b'-' | b'+') {
+                    i - 1
+                } else {
+                    i
+                };
+                let digits = |from: usize| {
+                    from + b[from..].iter().take_while(|d| d.is_ascii_digit()).count()
+                };
+                let end = digits(i);
+                if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+                    i = digits(end + 1);
+                    continue;
+                }
+                if source[start..end].parse::<i64>().is_err() {
+                    return Some(&source[start..end]);
+                }
+                i = end;
+                continue;
+            }
+            (true, None, _) => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Liquid names the missing variable in its error's context (`requested variable=x`).
@@ -306,6 +358,31 @@ mod tests {
             MessageTemplate::parse("{% bogus %}").unwrap_err(),
             TemplateError::Syntax(_)
         ));
+    }
+
+    /// Found by fuzzing: liquid-core panicked on an integer literal beyond i64.
+    #[test]
+    fn refuses_an_integer_too_large_for_liquid() {
+        for source in [
+            "{{66666666666666666666666666666-}}",
+            "{% for i in (1..99999999999999999999) %}x{% endfor %}",
+            "{{ order_count | plus: -9223372036854775809 }}",
+        ] {
+            assert!(
+                matches!(
+                    MessageTemplate::parse(source),
+                    Err(TemplateError::Syntax(_))
+                ),
+                "{source}"
+            );
+        }
+        for source in [
+            "Call 99999999999999999999 today, {{ first_name }}",
+            "{{ \"99999999999999999999\" }} {{ order_count | plus: -9223372036854775808 }}",
+            "{{ 1.99999999999999999999 | plus: 1 }}{% if order_count > 3 %}{% endif %}",
+        ] {
+            assert!(MessageTemplate::parse(source).is_ok(), "{source}");
+        }
     }
 
     #[test]
