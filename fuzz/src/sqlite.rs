@@ -46,7 +46,8 @@ impl Fixture {
     pub fn load(&mut self, people: &[Customer]) {
         let tx = self.conn.transaction().expect("a transaction begins");
         for table in ["order_items", "orders", "customers"] {
-            tx.execute(&format!("DELETE FROM {table}"), [])
+            tx.prepare_cached(&format!("DELETE FROM {table}"))
+                .and_then(|mut s| s.execute([]))
                 .expect("a table empties");
         }
         for (i, p) in people.iter().enumerate() {
@@ -80,11 +81,13 @@ fn insert_customer(tx: &rusqlite::Transaction<'_>, id: i64, p: &Customer) {
         Some(tier) => serde_json::json!({ "tier": tier }).to_string(),
         None => "{}".to_owned(),
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO customers (id, external_id, name, email, phone, city, attributes, created_at,
              updated_at, total_spend, order_count, first_order_at, last_order_at)
          VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11)",
-        params![
+    )
+    .and_then(|mut s| {
+        s.execute(params![
             id,
             format!("C{id}"),
             p.name,
@@ -96,14 +99,16 @@ fn insert_customer(tx: &rusqlite::Transaction<'_>, id: i64, p: &Customer) {
             completed.len() as i64,
             completed.iter().map(|o| o.ordered_at).min(),
             completed.iter().map(|o| o.ordered_at).max(),
-        ],
-    )
+        ])
+    })
     .expect("a customer inserts");
     for (k, o) in p.orders.iter().enumerate() {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO orders (external_id, customer_id, customer_external_id, amount, currency,
                  status, ordered_at) VALUES (?1, ?2, ?3, ?4, 'INR', ?5, ?6)",
-            params![
+        )
+        .and_then(|mut s| {
+            s.execute(params![
                 format!("O{id}-{k}"),
                 id,
                 format!("C{id}"),
@@ -114,14 +119,14 @@ fn insert_customer(tx: &rusqlite::Transaction<'_>, id: i64, p: &Customer) {
                     "cancelled"
                 },
                 o.ordered_at,
-            ],
-        )
+            ])
+        })
         .expect("an order inserts");
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO order_items (order_id, sku, name, category, quantity, price)
              VALUES (last_insert_rowid(), ?1, 'item', ?2, 1, ?3)",
-            params![o.sku, o.category, o.amount],
         )
+        .and_then(|mut s| s.execute(params![o.sku, o.category, o.amount]))
         .expect("a line inserts");
     }
 }
