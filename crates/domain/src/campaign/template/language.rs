@@ -70,21 +70,9 @@ pub fn oversized_integer(source: &str) -> Option<&str> {
                 i += 1;
             }
             (true, None, b'0'..=b'9') => {
-                let start = if i > 0 && matches!(b[i - 1], b'-' | b'+') {
-                    i - 1
-                } else {
-                    i
-                };
-                let digits = |from: usize| {
-                    from + b[from..].iter().take_while(|d| d.is_ascii_digit()).count()
-                };
-                let end = digits(i);
-                if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
-                    i = digits(end + 1);
-                    continue;
-                }
-                if source[start..end].parse::<i64>().is_err() {
-                    return Some(&source[start..end]);
+                let (end, integer) = number_at(source, i);
+                if integer.is_some_and(|n| n.parse::<i64>().is_err()) {
+                    return integer;
                 }
                 i = end;
                 continue;
@@ -94,4 +82,21 @@ pub fn oversized_integer(source: &str) -> Option<&str> {
         i += 1;
     }
     None
+}
+
+/// The number whose first digit is at `i`: where it ends, and its text with its sign if it is an
+/// integer rather than a decimal.
+fn number_at(source: &str, i: usize) -> (usize, Option<&str>) {
+    let b = source.as_bytes();
+    let digits = |from: usize| from + b[from..].iter().take_while(|d| d.is_ascii_digit()).count();
+    let end = digits(i);
+    if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        return (digits(end + 1), None);
+    }
+    let start = if i > 0 && matches!(b[i - 1], b'-' | b'+') {
+        i - 1
+    } else {
+        i
+    };
+    (end, Some(&source[start..end]))
 }
