@@ -72,7 +72,7 @@ const WORDS: &[&str] = &[
 
 impl TextSpec {
     /// The text, printable ASCII: SQLite's `lower` and `LIKE` fold ASCII only, the evaluator all of
-    /// Unicode (see the fuzzing notes in README.md).
+    /// Unicode (a known gap, see "Fuzzing" in README.md).
     pub fn text(&self) -> String {
         match self {
             TextSpec::Word(i) => WORDS[*i as usize % WORDS.len()].to_owned(),
