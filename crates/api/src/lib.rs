@@ -16,6 +16,10 @@ mod web;
 pub use auth::{AuthSettings, Caller};
 pub use openapi::openapi;
 pub use problem::ApiError;
+/// The CSV importer's reader, for the fuzzer only (`fuzz/` turns the feature on).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub use routes::imports::fuzzing as import_fuzzing;
 
 use axum::Router;
 use minicrm_bus::Bus;

@@ -265,8 +265,8 @@ pub struct Settings {
         global = true
     )]
     pub vendor_rate_limit_share: f64,
-    /// The simulator's outage windows in seconds from its start, as FROM-TO[,FROM-TO…]: every request
-    /// then gets 503.
+    /// The simulator's outage windows in seconds from the first message it receives, as
+    /// FROM-TO[,FROM-TO…]: every request then gets 503.
     #[arg(
         long,
         env = "MINICRM_VENDOR_OUTAGES",

@@ -79,7 +79,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::ops::{Range, RangeInclusive};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -108,8 +108,9 @@ pub struct VendorConfig {
     pub latency: RangeInclusive<Duration>,
     /// The share of `/v1/messages*` requests answered 429 with `Retry-After: 1` (default 0.0).
     pub rate_limit_share: f64,
-    /// Windows, measured from the simulator's start ([`Vendor::new`]), during which every
-    /// `/v1/messages*` request is answered 503.
+    /// Windows, measured from the first `/v1/messages*` request the simulator receives, during which
+    /// every such request is answered 503. Timed from the first message rather than from the start, so
+    /// that an outage falls inside the sending however long the sender took to begin.
     pub outages: Vec<Range<Duration>>,
     /// The most receipts in one callback POST (default 500; 0 acts as 1).
     pub receipt_batch: usize,
@@ -153,7 +154,7 @@ impl std::fmt::Debug for Vendor {
 }
 
 impl Vendor {
-    /// Creates a simulator; its clock for [`VendorConfig::outages`] starts now.
+    /// Creates a simulator.
     ///
     /// # Panics
     ///
@@ -184,6 +185,7 @@ impl Vendor {
             latency_nanos: (saturating_nanos(lo), saturating_nanos(hi.max(lo))),
             receipt_batch: config.receipt_batch.max(1),
             config,
+            first_message: OnceLock::new(),
             started: Instant::now(),
             started_at: chrono::Utc::now(),
             reference_hasher: RandomState::new(),
@@ -232,6 +234,8 @@ pub(crate) struct Inner {
     /// The latency range in nanoseconds, `lo <= hi`.
     latency_nanos: (u64, u64),
     pub(crate) receipt_batch: usize,
+    /// When the first `/v1/messages*` request came: the clock of [`VendorConfig::outages`].
+    first_message: OnceLock<Instant>,
     pub(crate) started: Instant,
     pub(crate) started_at: chrono::DateTime<chrono::Utc>,
     /// Keyed SipHash of references; the key is random so that references cannot be chosen to collide.
@@ -334,9 +338,10 @@ pub(crate) fn receipt_id(id: u64) -> String {
 }
 
 impl Inner {
-    /// Whether now falls in a configured outage window; if so, how long until it ends.
+    /// Whether now falls in a configured outage window; if so, how long until it ends. Called for
+    /// every `/v1/messages*` request: the first starts the outages' clock.
     pub(crate) fn outage_remaining(&self) -> Option<Duration> {
-        let elapsed = self.started.elapsed();
+        let elapsed = self.first_message.get_or_init(Instant::now).elapsed();
         self.config
             .outages
             .iter()

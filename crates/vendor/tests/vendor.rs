@@ -398,6 +398,23 @@ async fn outage_windows_answer_503_and_accept_nothing() {
     later.stop().await;
 }
 
+/// The outages' clock starts at the first message, however long after the start that comes.
+#[tokio::test]
+async fn outage_windows_are_timed_from_the_first_message() {
+    let h = Harness::start(VendorConfig {
+        outages: vec![Duration::from_millis(300)..Duration::from_secs(60)],
+        ..fast("http://127.0.0.1:9/unused")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let first = h.post("/v1/messages", &sms("+14155550100", "r1")).await;
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let second = h.post("/v1/messages", &sms("+14155550100", "r2")).await;
+    assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
+    h.stop().await;
+}
+
 #[tokio::test]
 async fn requests_without_the_right_bearer_key_get_401() {
     let h = Harness::start(fast("http://127.0.0.1:9/unused")).await;

@@ -34,6 +34,10 @@ use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
@@ -517,14 +521,14 @@ async fn forward(body: Body, chunks: mpsc::Sender<io::Result<Bytes>>, limit: usi
 }
 
 /// The body as `std::io::Read`, for the CSV reader on its blocking thread.
-/// It remembers how much it gave and its last two bytes, so the reader of the CSV can tell a last row
+/// It remembers how much it gave and its last three bytes, so the reader of the CSV can tell a last row
 /// that ends the file without a newline of its own, and where the row being read began, so that a row
 /// cannot grow past `max_row` bytes.
 struct BodyReader {
     chunks: mpsc::Receiver<io::Result<Bytes>>,
     current: Bytes,
     given: u64,
-    last: [Option<u8>; 2],
+    last: [Option<u8>; 3],
     ended: bool,
     started: bool,
     /// The byte and line where the row being read began.
@@ -538,7 +542,7 @@ impl BodyReader {
             chunks,
             current: Bytes::new(),
             given: 0,
-            last: [None; 2],
+            last: [None; 3],
             ended: false,
             started: false,
             row: (0, 1),
@@ -553,14 +557,15 @@ impl BodyReader {
 
     /// Whether a record whose end is at byte `offset` ended the file without a newline of its own: the
     /// file does not end with one, or that newline is in the record's last cell (a quote left open)
-    /// rather than after a closing quote.
+    /// rather than after a closing quote. A cell that ends with a newline and is closed ends the file
+    /// with newline, quote, newline; a quote after anything else is the second of an escaped pair.
     fn ends_unterminated(&self, offset: u64, last_cell_ends_with_newline: bool) -> bool {
         if !self.ended || offset != self.given {
             return false;
         }
         match self.last {
-            [_, Some(b'\n')] if !last_cell_ends_with_newline => false,
-            [before, Some(b'\n')] => before != Some(b'"'),
+            [_, _, Some(b'\n')] if !last_cell_ends_with_newline => false,
+            [before, Some(b'"'), Some(b'\n')] => before != Some(b'\n'),
             _ => true,
         }
     }
@@ -569,16 +574,22 @@ impl BodyReader {
 impl io::Read for BodyReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if !self.started {
-            // A UTF-8 byte order mark goes here: the CSV reader drops one only when it comes whole in
-            // its first read, and takes a first read of nothing else for the end of the file.
+            // UTF-8 byte order marks go here, every one (a file saved twice has two): the CSV reader
+            // drops one only when it comes whole in its first read, and takes a first read of nothing
+            // else for the end of the file.
             self.started = true;
-            while self.current.len() < 3 {
-                match self.chunks.blocking_recv() {
-                    Some(chunk) => self.current = [&self.current[..], &chunk?[..]].concat().into(),
-                    None => break,
+            loop {
+                while self.current.len() < 3 {
+                    match self.chunks.blocking_recv() {
+                        Some(chunk) => {
+                            self.current = [&self.current[..], &chunk?[..]].concat().into()
+                        }
+                        None => break,
+                    }
                 }
-            }
-            if self.current.starts_with(b"\xef\xbb\xbf") {
+                if !self.current.starts_with(b"\xef\xbb\xbf") {
+                    break;
+                }
                 self.current = self.current.slice(3..);
             }
         }
@@ -602,10 +613,9 @@ impl io::Read for BodyReader {
         buf[..n].copy_from_slice(&self.current[..n]);
         self.current = self.current.slice(n..);
         self.given += n as u64;
-        self.last = match n {
-            1 => [self.last[1], Some(buf[0])],
-            _ => [Some(buf[n - 2]), Some(buf[n - 1])],
-        };
+        for &b in &buf[n.saturating_sub(3)..n] {
+            self.last = [self.last[1], self.last[2], Some(b)];
+        }
         Ok(n)
     }
 }
@@ -1351,6 +1361,46 @@ mod tests {
                 panic!("a batch first")
             };
             assert_eq!((batch.rows, batch.first_line, batch.last_line), (2, 2, 4));
+        }
+    }
+
+    /// Found by fuzzing: a quote left open whose last cell ends with an escaped quote and a newline
+    /// (`""` then `\n` at the end of the file) was taken for a closed cell and its row put on the
+    /// header's line.
+    #[test]
+    fn an_escaped_quote_before_the_last_newline_leaves_the_quote_open() {
+        let open = b"external_id,name\nC1,x,\"a\n\"\"\n";
+        let closed = b"external_id,name\nC1,\"a\n\"\nC2,x,\"b\n\"\n";
+        for chunk in [1, 2, 4096] {
+            let (_, errors) = done(&read(open, chunk));
+            let expected = "the row has 3 fields; the header has 2 (it runs to the end of the file: is a quote left open?)";
+            assert_eq!(
+                errors,
+                vec![(2, None, expected.to_owned())],
+                "chunks of {chunk}"
+            );
+            let (_, errors) = done(&read(closed, chunk));
+            let expected = "the row has 3 fields; the header has 2 (it runs over lines 4–5: is a quote left open?)";
+            assert_eq!(
+                errors,
+                vec![(4, None, expected.to_owned())],
+                "chunks of {chunk}"
+            );
+        }
+    }
+
+    /// Found by fuzzing: with a second byte order mark in a chunk of its own, the CSV reader took the
+    /// file for empty; whole, the same file was read.
+    #[test]
+    fn every_leading_byte_order_mark_is_dropped_whatever_the_chunks() {
+        let file = b"\xef\xbb\xbf\xef\xbb\xbfexternal_id,name\nC1,A\n";
+        for chunk in [1, 3, 6, 4096] {
+            let (tally, errors) = done(&read(file, chunk));
+            assert_eq!(
+                (tally.rows_valid, errors.len()),
+                (1, 0),
+                "chunks of {chunk}"
+            );
         }
     }
 

@@ -8,7 +8,7 @@ mod auth;
 mod campaigns;
 mod customers;
 mod health;
-mod imports;
+pub(crate) mod imports;
 mod ingest;
 mod orders;
 mod overview;

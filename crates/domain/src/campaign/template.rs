@@ -1,6 +1,9 @@
-//! Personalised messages: Liquid templates (`{{first_name}}`, `{{first_name | default: "there"}}`, and
-//! Liquid's tags and filters) over a closed set of recipient variables. A template that names a variable
-//! outside the set is refused when the campaign is created, naming it.
+//! Personalised messages: Liquid templates (`{{first_name}}`, `{{first_name | default: "there"}}`,
+//! `if`/`unless`/`case` and the text filters: see `language`) over a closed set of recipient
+//! variables. A template that names a variable outside the set, or a tag or filter outside the
+//! language, is refused when the campaign is created, naming it.
+
+mod language;
 
 use crate::money::{format_minor, Currency};
 use liquid::model::{KString, Object, Value};
@@ -96,11 +99,7 @@ impl std::fmt::Debug for MessageTemplate {
 
 fn parser() -> &'static liquid::Parser {
     static PARSER: OnceLock<liquid::Parser> = OnceLock::new();
-    PARSER.get_or_init(|| {
-        liquid::ParserBuilder::with_stdlib()
-            .build()
-            .expect("the standard Liquid library builds")
-    })
+    PARSER.get_or_init(language::parser)
 }
 
 impl MessageTemplate {
@@ -112,6 +111,11 @@ impl MessageTemplate {
         }
         if source.chars().count() > MAX_TEMPLATE_CHARS {
             return Err(TemplateError::TooLong);
+        }
+        if let Some(number) = language::oversized_integer(source) {
+            return Err(TemplateError::Syntax(format!(
+                "the number {number} is too large"
+            )));
         }
         let template = parser()
             .parse(source)
@@ -306,6 +310,63 @@ mod tests {
             MessageTemplate::parse("{% bogus %}").unwrap_err(),
             TemplateError::Syntax(_)
         ));
+    }
+
+    /// Found by fuzzing: each of these ran for minutes, filled memory or panicked (overflow) when the
+    /// campaign was created; the message language leaves out what they need.
+    #[test]
+    fn refuses_loops_state_arithmetic_and_repeating_filters() {
+        let doubling = "{% assign a = name | append: name %}".to_owned()
+            + &"{% assign a = a | append: a %}".repeat(60);
+        for source in [
+            "{% for i in (1..3000000) %}{% endfor %}",
+            "{% tablerow i in (1..9) %}{{ i }}{% endtablerow %}",
+            doubling.as_str(),
+            "{% capture a %}{{ name }}{% endcapture %}",
+            "{% increment n %}",
+            "{{ name | replace: \"a\", \"aa\" | replace: \"a\", \"aa\" }}",
+            "{{ name | split: \"\" | join: \"xx\" }}",
+            "{{ order_count | times: 9223372036854775807 }}",
+            "{{ -9223372036854775808 | divided_by: -1 }}",
+        ] {
+            assert!(
+                matches!(
+                    MessageTemplate::parse(source),
+                    Err(TemplateError::Syntax(_))
+                ),
+                "{source}"
+            );
+        }
+        let t = MessageTemplate::parse(
+            "{% unless city %}Hi{% endunless %}{% case city %}{% when \"Pune\" %}P{% else %}{{ city | upcase | truncate: 3 }}{% endcase %}{% comment %}x{% endcomment %}{% raw %}{{{% endraw %} {{ name | replace_first: \"Asha\", \"A.\" | url_encode }}",
+        )
+        .unwrap();
+        assert_eq!(t.render(&asha()).unwrap(), "P{{ A.%20Verma");
+    }
+
+    /// Found by fuzzing: liquid-core panicked on an integer literal beyond i64.
+    #[test]
+    fn refuses_an_integer_too_large_for_liquid() {
+        for source in [
+            "{{66666666666666666666666666666-}}",
+            "{% for i in (1..99999999999999999999) %}x{% endfor %}",
+            "{{ order_count | plus: -9223372036854775809 }}",
+        ] {
+            assert!(
+                matches!(
+                    MessageTemplate::parse(source),
+                    Err(TemplateError::Syntax(_))
+                ),
+                "{source}"
+            );
+        }
+        for source in [
+            "Call 99999999999999999999 today, {{ first_name }}",
+            "{{ \"99999999999999999999\" }} {{ order_count | at_least: -9223372036854775808 }}",
+            "{{ 1.99999999999999999999 | round }}{% if order_count > 3 %}{% endif %}",
+        ] {
+            assert!(MessageTemplate::parse(source).is_ok(), "{source}");
+        }
     }
 
     #[test]

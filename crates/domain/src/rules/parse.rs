@@ -76,7 +76,8 @@ impl Parser {
             .keys()
             .filter(|k| !allowed.contains(&k.as_str()) && !IGNORED_KEYS.contains(&k.as_str()))
         {
-            self.error(&format!("{path}/{key}"), format!("unknown key '{key}'"));
+            let token = key.replace('~', "~0").replace('/', "~1");
+            self.error(&format!("{path}/{token}"), format!("unknown key '{key}'"));
         }
         Some(obj)
     }

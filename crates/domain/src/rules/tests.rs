@@ -138,6 +138,40 @@ fn names_the_node_of_each_mistake() {
     );
 }
 
+/// Found by fuzzing: a key holding `/` or `~` is escaped in the pointer (RFC 6901, `~1` and `~0`),
+/// so that the pointer names the key rather than a path that is not in the rule.
+#[test]
+fn an_unknown_key_is_escaped_in_its_pointer() {
+    let rules = json!({"combinator": "and", "rules": [
+        {"field": "order_count", "oper/tor": "=", "value": 0, "a~b": 1}]});
+    let got = paths(rules.clone());
+    assert_eq!(
+        got,
+        vec!["/rules/0/a~0b", "/rules/0/oper~1tor", "/rules/0/operator"]
+    );
+    assert!(got.iter().take(2).all(|p| rules.pointer(p).is_some()));
+}
+
+/// Seen with the rules_json fuzz target: a NUL in a text value ended SQLite's LIKE pattern early (`ends_with "i\0x"`
+/// matched names ending in "i") and is an error on PostgreSQL. Records never hold control
+/// characters but tabs and newlines, so neither do rule values.
+#[test]
+fn text_values_refuse_control_characters() {
+    for value in [json!("i\u{0}x"), json!(["gold", "\u{7}"])] {
+        let got = refused(json!({"combinator": "and", "rules": [
+            {"field": "name", "operator": "in", "value": value}]}));
+        assert_eq!(
+            got,
+            vec![(
+                "/rules/0/value".to_owned(),
+                "must not contain control characters".to_owned()
+            )]
+        );
+    }
+    ok(json!({"combinator": "and", "rules": [
+        {"field": "name", "operator": "contains", "value": "a\tb\nc"}]}));
+}
+
 #[test]
 fn explains_which_operators_a_field_takes() {
     let errors =

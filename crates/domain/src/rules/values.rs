@@ -130,6 +130,11 @@ fn text(value: &Value) -> Result<String, String> {
     if s.is_empty() || s.chars().count() > MAX_TEXT {
         return Err(format!("must be 1 to {MAX_TEXT} characters"));
     }
+    // As in the records themselves, which never hold one; a NUL would also cut SQLite's LIKE pattern
+    // short and be refused by PostgreSQL.
+    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err("must not contain control characters".into());
+    }
     Ok(s.to_lowercase())
 }
 

@@ -91,8 +91,8 @@ async fn the_vendor_failing_for_ten_seconds_delays_but_loses_nothing(backend: Ba
     cluster.start("api-0").await;
     cluster.start("worker-a").await;
     ingest_customers(&cluster, "V", CAMPAIGN_AUDIENCE).await;
-    // The outage is timed from the simulator's start: it begins a second into the campaign, while
-    // the first thousand are out and the rest wait for the rate limit.
+    // The outage is timed from the first message the simulator receives: it begins a second into
+    // the sending, while the first thousand are out and the rest wait for the rate limit.
     cluster
         .start_with("vendor", &[("MINICRM_VENDOR_OUTAGES", "1-11")])
         .await;
