@@ -119,7 +119,7 @@ impl MessageTemplate {
         }
         let template = parser()
             .parse(source)
-            .map_err(|e| TemplateError::Syntax(first_line(&e.to_string())))?;
+            .map_err(|e| TemplateError::Syntax(syntax(&e.to_string())))?;
         let parsed = Self { template };
         let full = Recipient {
             name: "Asha Verma",
@@ -155,6 +155,49 @@ fn classify(message: &str) -> TemplateError {
         }
     }
     TemplateError::Render(first_line(message))
+}
+
+/// Liquid's parse error in a sentence: a tag or filter outside the message language named with what
+/// the language has; otherwise where the mistake is and what it is, without Liquid's source excerpt.
+fn syntax(message: &str) -> String {
+    let context = |key: &str| {
+        message
+            .lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(key))
+            .map(str::trim)
+    };
+    if let (Some(name), Some(available)) =
+        (context("requested filter="), context("available filters="))
+    {
+        return format!(
+            "the filter '{name}' is not available in messages (they leave out the filters that \
+             repeat text or do arithmetic); available: {available}"
+        );
+    }
+    if message.contains("Unknown tag") {
+        if let (Some(name), Some(available)) = (context("requested="), context("available blocks="))
+        {
+            return format!(
+                "the tag '{name}' is not available in messages (no loops, assignments or \
+                 arithmetic); available: {available}"
+            );
+        }
+    }
+    let at = message
+        .split_once("--> ")
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    let reason = message
+        .lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix("= "));
+    match (at, reason) {
+        (Some(at), Some(reason)) => match at.split_once(':') {
+            Some((line, column)) => format!("line {line}, column {column}: {reason}"),
+            None => format!("at {at}: {reason}"),
+        },
+        _ => first_line(message.trim_start_matches("liquid:")),
+    }
 }
 
 fn first_line(message: &str) -> String {
@@ -342,6 +385,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.render(&asha()).unwrap(), "P{{ A.%20Verma");
+    }
+
+    #[test]
+    fn parse_errors_read_as_sentences() {
+        let error = |source: &str| match MessageTemplate::parse(source) {
+            Err(TemplateError::Syntax(e)) => e,
+            other => panic!("{source}: {other:?}"),
+        };
+        let e = error("{% for i in (1..2) %}{{ i }}{% endfor %}");
+        assert!(
+            e.starts_with("the tag 'for' is not available in messages")
+                && e.ends_with("available: case, comment, if, raw, unless"),
+            "{e}"
+        );
+        let e = error("{{ name | replace: \"a\", \"b\" }}");
+        assert!(
+            e.starts_with("the filter 'replace' is not available in messages")
+                && e.contains("available: append, at_least,"),
+            "{e}"
+        );
+        assert_eq!(
+            error("Hi {% if city %}there"),
+            "line 1, column 22: Unclosed block. {% endif %} tag expected."
+        );
     }
 
     /// Found by fuzzing: liquid-core panicked on an integer literal beyond i64.
