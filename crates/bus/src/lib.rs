@@ -206,8 +206,9 @@ pub struct ConsumerOptions {
     pub poll_interval: Duration,
     /// Messages applied in one transaction: a commit rewrites every page it dirtied, so bigger
     /// transactions write far less (SQLite: ~17k orders/s at 1,000 a commit, ~56k at 16,000). On
-    /// RabbitMQ (PostgreSQL, several consumers at once) only queues with their own `tuning` are
-    /// grouped: the ingest handlers order their locks within a message, not across messages.
+    /// RabbitMQ (PostgreSQL, several consumers at once) the queues without their own `tuning`
+    /// (ingestion) group only small messages: the ingest handlers order their locks within a
+    /// message, not across messages, so large batches from two consumers stay a transaction each.
     pub batch: usize,
     /// Queues that differ from the above.
     pub tuning: std::collections::HashMap<&'static str, QueueTuning>,

@@ -156,14 +156,17 @@ impl Amqp {
             _ = shutdown.cancelled() => return Ok(()),
         };
         // Up to `batch` deliveries are applied in one transaction, waiting up to `linger` for a group
-        // to fill; the prefetch holds the next groups while one is applied.
+        // to fill. A queue with its own tuning (the campaign queues) groups whatever is ready and its
+        // prefetch holds the next groups while one is applied; the others (ingestion) group only small
+        // messages (`GROUP_BYTES`) and hold no more than the database queue would claim.
         let tuning = self.options.for_queue(queue);
         let concurrency = tuning.concurrency.max(1);
-        let batch = match self.options.tuning.contains_key(queue) {
-            true => tuning.batch.max(1),
-            false => 1,
+        let batch = tuning.batch.max(1);
+        let (prefetch, group_bytes) = match self.options.tuning.contains_key(queue) {
+            true => (concurrency * batch * 2, usize::MAX),
+            false => (concurrency * batch, GROUP_BYTES),
         };
-        let prefetch = u16::try_from(concurrency * batch * 2).unwrap_or(u16::MAX);
+        let prefetch = u16::try_from(prefetch).unwrap_or(u16::MAX);
         channel
             .basic_qos(prefetch, BasicQosOptions::default())
             .await?;
@@ -193,11 +196,10 @@ impl Amqp {
                         Err(e) => tracing::warn!(queue, error = %e, "the consumer stream failed"),
                     }
                 }
-                if deliveries.is_empty() {
-                    return;
-                }
-                if let Err(e) = self.process_group(queue, deliveries, handler.as_ref()).await {
-                    tracing::error!(queue, error = %format!("{e:#}"), "could not settle a delivery");
+                for group in by_size(deliveries, group_bytes, |d| d.data.len()) {
+                    if let Err(e) = self.process_group(queue, group, handler.as_ref()).await {
+                        tracing::error!(queue, error = %format!("{e:#}"), "could not settle a delivery");
+                    }
                 }
             })
             .await;
@@ -207,6 +209,32 @@ impl Amqp {
     }
 }
 
+/// How much payload an ingestion group may carry. Records sent one at a time (a shop's webhooks) share
+/// a commit, the database's costliest step, in groups of up to `batch`; a batch of hundreds of records
+/// is a transaction's worth by itself and stays alone, as before, so that large transactions of two
+/// consumers do not meet on the same customers in different orders.
+const GROUP_BYTES: usize = 64 * 1024;
+
+/// Splits ready deliveries, in order, into groups of at most `limit` bytes by `size` (at least one
+/// each).
+fn by_size<T>(items: Vec<T>, limit: usize, size: impl Fn(&T) -> usize) -> Vec<Vec<T>> {
+    let mut groups = Vec::new();
+    let mut group: Vec<T> = Vec::new();
+    let mut bytes = 0usize;
+    for item in items {
+        if !group.is_empty() && bytes.saturating_add(size(&item)) > limit {
+            groups.push(std::mem::take(&mut group));
+            bytes = 0;
+        }
+        bytes += size(&item);
+        group.push(item);
+    }
+    if !group.is_empty() {
+        groups.push(group);
+    }
+    groups
+}
+
 fn delivery_count(delivery: &Delivery) -> u32 {
     let headers = delivery.properties.headers().as_ref();
     match headers.and_then(|h| h.inner().get("x-delivery-count")) {
@@ -214,5 +242,26 @@ fn delivery_count(delivery: &Delivery) -> u32 {
         Some(AMQPValue::LongInt(n)) => *n as u32,
         Some(AMQPValue::ShortInt(n)) => *n as u32,
         _ => u32::from(delivery.redelivered),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_size;
+
+    #[test]
+    fn small_messages_group_and_large_ones_stay_alone() {
+        let sizes = vec![10, 10, 10, 100, 10, 60, 60, 10];
+        let groups = by_size(sizes, 100, |n| *n);
+        assert_eq!(
+            groups,
+            vec![vec![10, 10, 10], vec![100], vec![10, 60], vec![60, 10]]
+        );
+        assert_eq!(by_size(vec![500], 100, |n| *n), vec![vec![500]]);
+        assert!(by_size(Vec::<usize>::new(), 100, |n| *n).is_empty());
+        assert_eq!(
+            by_size(vec![1, 2, 3], usize::MAX, |n| *n),
+            vec![vec![1, 2, 3]]
+        );
     }
 }
