@@ -8,7 +8,7 @@ use minicrm::Roles;
 use minicrm_bus::amqp::Amqp;
 use minicrm_bus::dbqueue::DbQueue;
 use minicrm_bus::{queues, Envelope, Handler};
-use minicrm_store::queue;
+use minicrm_store::{on_read, queue};
 use minicrm_workers::{customers::IngestCustomers, orders::IngestOrders, IngestSettings};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -16,6 +16,7 @@ use std::time::Duration;
 crate::on_every_backend!(
     a_consumer_stopped_between_write_and_ack_loses_and_duplicates_nothing,
     a_message_that_keeps_failing_is_dead_lettered,
+    single_records_waiting_together_share_transactions,
 );
 
 fn batch(prefix: &str, n: usize) -> (Value, Value) {
@@ -190,6 +191,37 @@ async fn a_message_that_keeps_failing_is_dead_lettered(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the poison message never reached the dead letters");
+}
+
+/// Records sent one at a time share a transaction when they wait together, on both buses: the worker
+/// starts on a queue of 120 single-record messages. The inbox stamps each message with its
+/// transaction's time, so a group shows as one stamp; one message a transaction would give ~120.
+async fn single_records_waiting_together_share_transactions(backend: Backend) {
+    let (mut config, dir) = test_config(&backend).await;
+    config.roles = Roles::API;
+    let api = start(config.clone(), dir).await;
+    let mut ids = Vec::new();
+    for i in 0..120 {
+        let customer = json!({"external_id": format!("S{i}"), "name": "One at a time"});
+        ids.push(api.ingest("customers", &customer).await);
+    }
+    config.roles = Roles::WORKER;
+    let worker = start(config, None).await;
+    for id in &ids {
+        let done = api.wait_for(id, "completed").await;
+        assert_eq!(done["persisted"].as_i64(), Some(1), "{done}");
+    }
+    let (messages, stamps): (i64, i64) = on_read!(&api.db, p => sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT processed_at) FROM processed_messages")
+        .fetch_one(p).await)
+    .unwrap();
+    assert_eq!(messages, 120);
+    assert!(
+        stamps <= 40,
+        "{stamps} transactions for 120 waiting messages: they were not grouped"
+    );
+    worker.stop().await;
+    api.stop().await;
 }
 
 /// Restarts the shared RabbitMQ, so it runs alone: `.ci/run` calls it after the main suite.
