@@ -12,7 +12,7 @@ use minicrm_domain::rules::{
     Combinator, Condition, Field, Group, Kind, Operand, Operator, Rule, Subject,
 };
 use minicrm_domain::Timestamp;
-use minicrm_store::Backend;
+use minicrm_store::{Backend, SQLITE_FOLD};
 use sea_query::extension::postgres::PgExpr;
 use sea_query::{Alias, Cond, Expr, Func, LikeExpr, Query, SimpleExpr};
 
@@ -53,6 +53,7 @@ impl Compiler {
                 self.bought(*f, c.operator, &c.operand)
             }
             (subject, Kind::Text) => text(
+                self.backend,
                 self.text_column(subject),
                 matches!(subject, Subject::Attribute(_)),
                 c.operator,
@@ -170,6 +171,7 @@ impl Compiler {
             )
             .and_where(Expr::col((o, Orders::Status)).eq("completed"))
             .and_where(text(
+                self.backend,
                 Expr::col((i, column)).into(),
                 false,
                 positive,
@@ -222,17 +224,42 @@ fn cost(rule: &Rule) -> u32 {
     }
 }
 
-/// A text comparison on `LOWER(column)`; the operand is already lower-cased. A missing value fails a
-/// positive test and passes a negative one. A `computed` column (a JSON attribute) is tested under
-/// `COALESCE(test, FALSE)`, so that it is extracted once per row rather than twice.
-fn text(column: SimpleExpr, computed: bool, op: Operator, operand: &Operand) -> SimpleExpr {
-    let lower = || Expr::expr(Func::lower(column.clone()));
-    let like = |pattern: String| lower().like(LikeExpr::new(pattern).escape('\\'));
+/// A text comparison on the column folded to lower case; the operand is already lower-cased (by
+/// Rust's Unicode rules). A missing value fails a positive test and passes a negative one. A
+/// `computed` column (a JSON attribute) is tested under `COALESCE(test, FALSE)`, so that it is
+/// extracted once per row rather than twice.
+///
+/// SQLite's `LOWER` folds ASCII letters only, so where the operand holds other letters ("é") the
+/// column is folded by `minicrm_fold` (Rust's `to_lowercase`, registered on every SQLite
+/// connection); ASCII operands keep `LOWER`, which is what the `lower(...)` expression indexes hold.
+fn text(
+    backend: Backend,
+    column: SimpleExpr,
+    computed: bool,
+    op: Operator,
+    operand: &Operand,
+) -> SimpleExpr {
+    let unicode = backend == Backend::Sqlite
+        && match operand {
+            Operand::Text(v) => !v.is_ascii(),
+            Operand::Texts(vs) => vs.iter().any(|v| !v.is_ascii()),
+            _ => false,
+        };
+    let lower = || -> SimpleExpr {
+        if unicode {
+            Func::cust(Alias::new(SQLITE_FOLD))
+                .arg(column.clone())
+                .into()
+        } else {
+            Func::lower(column.clone()).into()
+        }
+    };
+    let like = |pattern: String| Expr::expr(lower()).like(LikeExpr::new(pattern).escape('\\'));
     let (test, negative) = match (op, operand) {
         (Operator::IsNull, _) => return Expr::expr(column).is_null(),
         (Operator::IsNotNull, _) => return Expr::expr(column).is_not_null(),
         (Operator::Eq | Operator::Ne, Operand::Text(v)) => {
-            (lower().eq(v.as_str()), op == Operator::Ne)
+            (Expr::expr(lower()).eq(v.as_str()), op == Operator::Ne)
         }
         (Operator::Contains | Operator::NotContains, Operand::Text(v)) => (
             like(format!("%{}%", escape_like(v))),
@@ -241,7 +268,7 @@ fn text(column: SimpleExpr, computed: bool, op: Operator, operand: &Operand) -> 
         (Operator::BeginsWith, Operand::Text(v)) => (like(format!("{}%", escape_like(v))), false),
         (Operator::EndsWith, Operand::Text(v)) => (like(format!("%{}", escape_like(v))), false),
         (Operator::In | Operator::NotIn, Operand::Texts(vs)) => (
-            lower().is_in(vs.iter().map(String::as_str)),
+            Expr::expr(lower()).is_in(vs.iter().map(String::as_str)),
             op == Operator::NotIn,
         ),
         _ => unreachable!("the parser pairs text operators with text operands"),

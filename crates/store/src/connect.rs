@@ -86,11 +86,13 @@ async fn connect_sqlite(url: &str, readers: u32) -> Result<Db, StoreError> {
     // and reclaimable).
     let write = SqlitePoolOptions::new()
         .max_connections(1)
+        .after_connect(|conn, _| Box::pin(crate::fold::register(conn)))
         .acquire_timeout(Duration::from_secs(60))
         .connect_with(options.clone().pragma("cache_size", "-65536"))
         .await?;
     let read = SqlitePoolOptions::new()
         .max_connections(readers.max(1))
+        .after_connect(|conn, _| Box::pin(crate::fold::register(conn)))
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(
             options

@@ -1,6 +1,6 @@
 //! Customers: the upsert that ingestion uses (the newest `updated_at` wins), lookups and search.
 
-use crate::{on_read, on_tx, sql, Db, StoreError, Tx};
+use crate::{on_read, on_tx, sql, Backend, Db, StoreError, Tx};
 use minicrm_domain::NewCustomer;
 use serde_json::{Map, Value};
 use sqlx::types::Json;
@@ -115,10 +115,20 @@ pub struct CustomerQuery {
 }
 
 pub async fn search(db: &Db, query: &CustomerQuery) -> Result<Vec<CustomerRow>, StoreError> {
+    // SQLite's lower() folds ASCII only: text beyond ASCII is compared through minicrm_fold (see
+    // fold.rs); ASCII keeps lower(), which the expression index on lower(city) holds.
+    let beyond_ascii = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.is_ascii());
+    let lower = if db.backend() == Backend::Sqlite
+        && (beyond_ascii(&query.q) || beyond_ascii(&query.city))
+    {
+        crate::SQLITE_FOLD
+    } else {
+        "lower"
+    };
     let statement = format!(
         "SELECT {COLUMNS} FROM customers WHERE \
-         ($1 IS NULL OR lower(name) LIKE $1 ESCAPE '\\' OR lower(email) LIKE $1 ESCAPE '\\' OR phone LIKE $1 ESCAPE '\\') \
-         AND ($2 IS NULL OR lower(city) = $2) \
+         ($1 IS NULL OR {lower}(name) LIKE $1 ESCAPE '\\' OR {lower}(email) LIKE $1 ESCAPE '\\' OR phone LIKE $1 ESCAPE '\\') \
+         AND ($2 IS NULL OR {lower}(city) = $2) \
          AND ($3 IS NULL OR total_spend >= $3) AND ($4 IS NULL OR total_spend <= $4) \
          AND ($5 IS NULL OR order_count >= $5) AND ($6 IS NULL OR order_count <= $6) \
          AND ($7 IS NULL OR id < $7) ORDER BY id DESC LIMIT $8"

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 crate::on_every_backend!(
     preview_counts_and_samples_the_audience,
+    letters_beyond_ascii_match_in_any_case,
     rule_mistakes_are_named,
     the_catalogue_lists_fields_and_values,
     saved_segments_are_created_listed_updated_and_deleted,
@@ -150,6 +151,48 @@ async fn preview_counts_and_samples_the_audience(backend: Backend) {
         (Some(1), json!(20000.0)),
         "the sample carries aggregates: {d}"
     );
+    app.stop().await;
+}
+
+/// SQLite's own lower() folds ASCII only; previews and the customer list fold every letter, as
+/// PostgreSQL does.
+async fn letters_beyond_ascii_match_in_any_case(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    let customers = json!([
+        {"external_id": "E1", "name": "Élodie Ørsted", "city": "ZÜRICH", "attributes": {"tier": "ÉLITE"}},
+        {"external_id": "E2", "name": "elodie", "city": "Zurich"},
+        {"external_id": "E3", "name": "Ömer", "city": "zürich"}]);
+    let id = app.ingest("customers", &customers).await;
+    app.wait_for(&id, "completed").await;
+    let orders = json!([order("O1", "E3", 100, 1, "completed", Some("Épicerie"))]);
+    let id = app.ingest("orders", &orders).await;
+    app.wait_for(&id, "completed").await;
+    for (rules, expected) in [
+        (one("name", "contains", json!("é")), "E1"),
+        (one("name", "begins_with", json!("ÉLO")), "E1"),
+        (one("name", "not_contains", json!("ø")), "E2 E3"),
+        (one("city", "=", json!("Zürich")), "E1 E3"),
+        (one("city", "in", json!(["zürich", "zurich"])), "E1 E2 E3"),
+        (one("attributes.tier", "=", json!("élite")), "E1"),
+        (one("bought_category", "=", json!("ÉPICERIE")), "E3"),
+    ] {
+        let expected: Vec<String> = expected.split(' ').map(str::to_owned).collect();
+        assert_eq!(audience_of(&app, rules.clone()).await, expected, "{rules}");
+    }
+    for (query, expected) in [
+        ("q=%C3%A9lodie", vec!["E1"]),          // élodie
+        ("city=Z%C3%BCrich", vec!["E3", "E1"]), // Zürich, newest first
+        ("q=elodie", vec!["E2"]),
+    ] {
+        let page = app.get_json(&format!("/api/v1/customers?{query}")).await;
+        let ids: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["external_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, expected, "{query}");
+    }
     app.stop().await;
 }
 

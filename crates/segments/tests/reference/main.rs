@@ -26,11 +26,16 @@ fn customer() -> impl Strategy<Value = Customer> {
         "Meera",
         "Zoya_Ali",
         "Om",
+        // Letters beyond ASCII: SQLite's own lower() leaves "É" as it is.
+        "Élodie Ørsted",
+        "ÉLODIE",
     ]);
     let city = prop::option::of(prop::sample::select(vec![
-        "Mumbai", "mumbai", "Pune", "Delhi",
+        "Mumbai", "mumbai", "Pune", "Delhi", "Zürich", "ZÜRICH",
     ]));
-    let tier = prop::option::of(prop::sample::select(vec!["gold", "Silver", "bronze"]));
+    let tier = prop::option::of(prop::sample::select(vec![
+        "gold", "Silver", "bronze", "ÉLITE",
+    ]));
     (
         name,
         any::<bool>(),
@@ -40,7 +45,14 @@ fn customer() -> impl Strategy<Value = Customer> {
         prop::collection::vec(order(), 0..5),
     )
         .prop_map(|(name, email, city, tier, age, orders)| Customer {
-            email: email.then(|| format!("{}@example.com", name.replace(' ', ".").to_lowercase())),
+            email: email.then(|| {
+                let local = if name.is_ascii() {
+                    name.replace(' ', ".")
+                } else {
+                    "intl".into()
+                };
+                format!("{}@example.com", local.to_lowercase())
+            }),
             name: name.to_owned(),
             city: city.map(str::to_owned),
             tier: tier.map(str::to_owned),
@@ -50,7 +62,12 @@ fn customer() -> impl Strategy<Value = Customer> {
 }
 
 fn order() -> impl Strategy<Value = Order> {
-    let category = prop::option::of(prop::sample::select(vec!["apparel", "Footwear", "home"]));
+    let category = prop::option::of(prop::sample::select(vec![
+        "apparel",
+        "Footwear",
+        "home",
+        "ÉPICERIE",
+    ]));
     (
         1..3000i64,
         prop::bool::weighted(0.8),
@@ -69,7 +86,21 @@ fn order() -> impl Strategy<Value = Order> {
 
 fn condition() -> impl Strategy<Value = Value> {
     let texts = prop::sample::select(vec![
-        "mumbai", "Pune", "a", "ravi", "gold", "apparel", "sku-2", "om", "@example",
+        "mumbai",
+        "Pune",
+        "a",
+        "ravi",
+        "gold",
+        "apparel",
+        "sku-2",
+        "om",
+        "@example",
+        "é",
+        "Élodie",
+        "zürich",
+        "ÉLITE",
+        "épicerie",
+        "ø",
     ]);
     let text_field = prop::sample::select(vec![
         "name",

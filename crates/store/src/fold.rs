@@ -1,0 +1,109 @@
+//! `minicrm_fold(text)`: Unicode lower case for SQLite, whose own `lower()` folds ASCII only.
+//!
+//! Segment rules compare text case-insensitively. PostgreSQL's `lower()` follows the database's
+//! Unicode locale, so `contains "é"` finds "Élodie" there; SQLite's leaves "É" as it is. The rule
+//! compiler calls this function on SQLite when an operand holds letters beyond ASCII (with ASCII
+//! operands `lower()` gives the same answer and keeps its expression indexes). It is Rust's
+//! `str::to_lowercase`, the same folding the rule parser applies to operands.
+//!
+//! sqlx exposes no safe way to add a scalar function, so this registers one through the raw handle;
+//! the unsafe code is confined to this module.
+#![allow(unsafe_code)]
+
+use libsqlite3_sys as ffi;
+use sqlx::sqlite::SqliteConnection;
+use std::ffi::{c_char, c_int};
+
+/// The function's name in SQL.
+pub const SQLITE_FOLD: &str = "minicrm_fold";
+
+/// Registers `minicrm_fold` on one connection (run from each pool's `after_connect`).
+pub(crate) async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `db` is a live connection handle, held locked for the call; the name is a static C
+    // string; `fold` matches SQLite's xFunc signature and keeps no state (no pApp, no destructor).
+    let code = unsafe {
+        ffi::sqlite3_create_function_v2(
+            db,
+            c"minicrm_fold".as_ptr(),
+            1,
+            ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC | ffi::SQLITE_INNOCUOUS,
+            std::ptr::null_mut(),
+            Some(fold),
+            None,
+            None,
+            None,
+        )
+    };
+    if code == ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(sqlx::Error::Configuration(
+            format!("could not register {SQLITE_FOLD} (SQLite code {code})").into(),
+        ))
+    }
+}
+
+/// NULL stays NULL; text is lower-cased; text that is not UTF-8 (SQLite does not check) is folded
+/// in its ASCII letters only, as `lower()` would; other values are folded as their text.
+unsafe extern "C" fn fold(
+    ctx: *mut ffi::sqlite3_context,
+    argc: c_int,
+    argv: *mut *mut ffi::sqlite3_value,
+) {
+    // SAFETY: SQLite calls with `argc` (= 1, as registered) valid values; the text pointer and its
+    // length stay valid until the next call on that value; the result is copied (SQLITE_TRANSIENT).
+    unsafe {
+        if argc != 1 {
+            ffi::sqlite3_result_error(ctx, c"minicrm_fold takes one argument".as_ptr(), -1);
+            return;
+        }
+        let value = *argv;
+        if ffi::sqlite3_value_type(value) == ffi::SQLITE_NULL {
+            ffi::sqlite3_result_null(ctx);
+            return;
+        }
+        let text = ffi::sqlite3_value_text(value);
+        let len = ffi::sqlite3_value_bytes(value);
+        let bytes = if text.is_null() || len <= 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(text, len as usize)
+        };
+        let folded = fold_bytes(bytes);
+        ffi::sqlite3_result_text(
+            ctx,
+            folded.as_ptr().cast::<c_char>(),
+            folded.len() as c_int,
+            ffi::SQLITE_TRANSIENT(),
+        );
+    }
+}
+
+fn fold_bytes(bytes: &[u8]) -> Vec<u8> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.is_ascii() => text.to_ascii_lowercase().into_bytes(),
+        Ok(text) => text.to_lowercase().into_bytes(),
+        Err(_) => bytes.to_ascii_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_bytes;
+
+    #[test]
+    fn folds_as_rust_does() {
+        for (text, folded) in [
+            ("Élodie ØRSTED", "élodie ørsted"),
+            ("ZÜRICH", "zürich"),
+            ("ΑΘΗΝΑ", "αθηνα"),
+            ("plain ASCII", "plain ascii"),
+            ("", ""),
+        ] {
+            assert_eq!(fold_bytes(text.as_bytes()), folded.as_bytes(), "{text}");
+        }
+        assert_eq!(fold_bytes(b"AB\xffC"), b"ab\xffc");
+    }
+}
