@@ -12,7 +12,7 @@ use minicrm_domain::rules::{
     Combinator, Condition, Field, Group, Kind, Operand, Operator, Rule, Subject,
 };
 use minicrm_domain::Timestamp;
-use minicrm_store::{Backend, SQLITE_FOLD};
+use minicrm_store::{fold_function, Backend};
 use sea_query::extension::postgres::PgExpr;
 use sea_query::{Alias, Cond, Expr, Func, LikeExpr, Query, SimpleExpr};
 
@@ -224,14 +224,10 @@ fn cost(rule: &Rule) -> u32 {
     }
 }
 
-/// A text comparison on the column folded to lower case; the operand is already lower-cased (by
-/// Rust's Unicode rules). A missing value fails a positive test and passes a negative one. A
-/// `computed` column (a JSON attribute) is tested under `COALESCE(test, FALSE)`, so that it is
-/// extracted once per row rather than twice.
-///
-/// SQLite's `LOWER` folds ASCII letters only, so where the operand holds other letters ("é") the
-/// column is folded by `minicrm_fold` (Rust's `to_lowercase`, registered on every SQLite
-/// connection); ASCII operands keep `LOWER`, which is what the `lower(...)` expression indexes hold.
+/// A text comparison on the column folded to lower case (`fold_function`: SQLite's own `lower`
+/// folds ASCII only); the operand is already lower-cased by Rust's Unicode rules. A missing value
+/// fails a positive test and passes a negative one. A `computed` column (a JSON attribute) is tested
+/// under `COALESCE(test, FALSE)`, so that it is extracted once per row rather than twice.
 fn text(
     backend: Backend,
     column: SimpleExpr,
@@ -239,21 +235,13 @@ fn text(
     op: Operator,
     operand: &Operand,
 ) -> SimpleExpr {
-    let unicode = backend == Backend::Sqlite
-        && match operand {
-            Operand::Text(v) => !v.is_ascii(),
-            Operand::Texts(vs) => vs.iter().any(|v| !v.is_ascii()),
-            _ => false,
-        };
-    let lower = || -> SimpleExpr {
-        if unicode {
-            Func::cust(Alias::new(SQLITE_FOLD))
-                .arg(column.clone())
-                .into()
-        } else {
-            Func::lower(column.clone()).into()
-        }
+    let operands = match operand {
+        Operand::Text(v) => std::slice::from_ref(v),
+        Operand::Texts(vs) => vs.as_slice(),
+        _ => &[],
     };
+    let fold = fold_function(backend, operands.iter().map(String::as_str));
+    let lower = || -> SimpleExpr { Func::cust(Alias::new(fold)).arg(column.clone()).into() };
     let like = |pattern: String| Expr::expr(lower()).like(LikeExpr::new(pattern).escape('\\'));
     let (test, negative) = match (op, operand) {
         (Operator::IsNull, _) => return Expr::expr(column).is_null(),

@@ -1,6 +1,6 @@
 //! Customers: the upsert that ingestion uses (the newest `updated_at` wins), lookups and search.
 
-use crate::{on_read, on_tx, sql, Backend, Db, StoreError, Tx};
+use crate::{on_read, on_tx, sql, Db, StoreError, Tx};
 use minicrm_domain::NewCustomer;
 use serde_json::{Map, Value};
 use sqlx::types::Json;
@@ -115,16 +115,13 @@ pub struct CustomerQuery {
 }
 
 pub async fn search(db: &Db, query: &CustomerQuery) -> Result<Vec<CustomerRow>, StoreError> {
-    // SQLite's lower() folds ASCII only: text beyond ASCII is compared through minicrm_fold (see
-    // fold.rs); ASCII keeps lower(), which the expression index on lower(city) holds.
-    let beyond_ascii = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.is_ascii());
-    let lower = if db.backend() == Backend::Sqlite
-        && (beyond_ascii(&query.q) || beyond_ascii(&query.city))
-    {
-        crate::SQLITE_FOLD
-    } else {
-        "lower"
-    };
+    let lower = crate::fold_function(
+        db.backend(),
+        [&query.q, &query.city]
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+    );
     let statement = format!(
         "SELECT {COLUMNS} FROM customers WHERE \
          ($1 IS NULL OR {lower}(name) LIKE $1 ESCAPE '\\' OR {lower}(email) LIKE $1 ESCAPE '\\' OR phone LIKE $1 ESCAPE '\\') \

@@ -2,20 +2,38 @@
 //!
 //! Segment rules compare text case-insensitively. PostgreSQL's `lower()` follows the database's
 //! Unicode locale, so `contains "é"` finds "Élodie" there; SQLite's leaves "É" as it is. The rule
-//! compiler calls this function on SQLite when an operand holds letters beyond ASCII (with ASCII
-//! operands `lower()` gives the same answer and keeps its expression indexes). It is Rust's
-//! `str::to_lowercase`, the same folding the rule parser applies to operands.
+//! compiler and the customer search ask `fold_function` which function to call. `minicrm_fold` is
+//! Rust's `str::to_lowercase`, the same folding the rule parser applies to operands.
 //!
 //! sqlx exposes no safe way to add a scalar function, so this registers one through the raw handle;
 //! the unsafe code is confined to this module.
 #![allow(unsafe_code)]
 
+use crate::Backend;
 use libsqlite3_sys as ffi;
 use sqlx::sqlite::SqliteConnection;
-use std::ffi::{c_char, c_int};
+use std::ffi::{c_char, c_int, CStr};
 
-/// The function's name in SQL.
-pub const SQLITE_FOLD: &str = "minicrm_fold";
+/// The function's name in SQL, as registered and as called.
+const SQLITE_FOLD_C: &CStr = c"minicrm_fold";
+const SQLITE_FOLD: &str = match SQLITE_FOLD_C.to_str() {
+    Ok(name) => name,
+    Err(_) => panic!("the name is ASCII"),
+};
+
+/// The SQL function that folds a text column for comparison with `operands` (lower-cased by Rust):
+/// `lower` everywhere but on SQLite with an operand beyond ASCII, where only `minicrm_fold` gives the
+/// same answer. ASCII operands keep `lower`, which is what the `lower(...)` expression indexes hold.
+pub fn fold_function<'a>(
+    backend: Backend,
+    operands: impl IntoIterator<Item = &'a str>,
+) -> &'static str {
+    if backend == Backend::Sqlite && operands.into_iter().any(|t| !t.is_ascii()) {
+        SQLITE_FOLD
+    } else {
+        "lower"
+    }
+}
 
 /// Registers `minicrm_fold` on one connection (run from each pool's `after_connect`).
 pub(crate) async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
@@ -26,7 +44,7 @@ pub(crate) async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Er
     let code = unsafe {
         ffi::sqlite3_create_function_v2(
             db,
-            c"minicrm_fold".as_ptr(),
+            SQLITE_FOLD_C.as_ptr(),
             1,
             ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC | ffi::SQLITE_INNOCUOUS,
             std::ptr::null_mut(),

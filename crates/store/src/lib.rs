@@ -28,7 +28,7 @@ mod sql;
 
 pub use connect::{Backend, DbOptions};
 pub use error::StoreError;
-pub use fold::SQLITE_FOLD;
+pub use fold::fold_function;
 
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
