@@ -386,6 +386,7 @@ enum Me {
     ApiKey {
         id: String,
         name: String,
+        /// What it may do now: its scopes as far as the role of the person who made it allows.
         scopes: Vec<Scope>,
     },
 }
@@ -396,7 +397,7 @@ enum Me {
 #[utoipa::path(get, path = "/me", tag = "auth", operation_id = "me",
     responses((status = 200, description = "The caller.", body = Me)))]
 async fn me(caller: Caller) -> Json<Me> {
-    let scopes = caller.scopes().to_vec();
+    let scopes = caller.scopes();
     Json(match caller.principal {
         Principal::Person(session) => Me::User {
             id: session.user.id,

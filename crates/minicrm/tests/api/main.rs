@@ -11,6 +11,7 @@ mod helpers;
 mod imports;
 mod ingest;
 mod issuer;
+mod key_makers;
 mod metrics;
 mod openapi;
 mod segments;

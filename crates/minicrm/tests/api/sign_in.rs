@@ -13,13 +13,13 @@ use std::time::Duration;
 
 /// A browser as far as sign-in goes: follows nothing by itself, keeps cookies by name.
 #[derive(Clone)]
-struct Browser {
-    client: reqwest::Client,
-    cookies: HashMap<String, String>,
+pub(crate) struct Browser {
+    pub(crate) client: reqwest::Client,
+    pub(crate) cookies: HashMap<String, String>,
 }
 
 impl Browser {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -29,7 +29,7 @@ impl Browser {
         }
     }
 
-    async fn request(
+    pub(crate) async fn request(
         &mut self,
         method: Method,
         url: &str,
@@ -37,6 +37,17 @@ impl Browser {
         body: Option<&Value>,
     ) -> Response {
         let mut request = self.client.request(method, url);
+        if let Some(token) = csrf {
+            request = request.header("x-csrf-token", token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.send(request).await
+    }
+
+    /// Sends `request` with this browser's cookies, and keeps the cookies the answer sets.
+    pub(crate) async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Response {
         if !self.cookies.is_empty() {
             let cookie = self
                 .cookies
@@ -45,12 +56,6 @@ impl Browser {
                 .collect::<Vec<_>>()
                 .join("; ");
             request = request.header(header::COOKIE, cookie);
-        }
-        if let Some(token) = csrf {
-            request = request.header("x-csrf-token", token);
-        }
-        if let Some(body) = body {
-            request = request.json(body);
         }
         let response = request.send().await.expect("request sent");
         for set in response.headers().get_all(header::SET_COOKIE) {
@@ -66,12 +71,12 @@ impl Browser {
         response
     }
 
-    async fn get(&mut self, url: &str) -> Response {
+    pub(crate) async fn get(&mut self, url: &str) -> Response {
         self.request(Method::GET, url, None, None).await
     }
 
     /// Follows redirects from `url` until a page that is not one; returns it and the URLs passed.
-    async fn follow(&mut self, url: &str) -> (Response, Vec<String>) {
+    pub(crate) async fn follow(&mut self, url: &str) -> (Response, Vec<String>) {
         let mut url = url.to_owned();
         let mut passed = Vec::new();
         loop {
@@ -99,7 +104,7 @@ fn origin(url: &str) -> String {
         + &u.port().map(|p| format!(":{p}")).unwrap_or_default()
 }
 
-async fn app_with_issuer(
+pub(crate) async fn app_with_issuer(
     backend: &Backend,
     issuer: &Issuer,
     tweak: impl FnOnce(&mut minicrm::app::AppConfig),
@@ -120,7 +125,7 @@ async fn app_with_issuer(
 
 /// Signs `person` in through the issuer; returns the final answer (a page of ours, or the redirect
 /// back into the app) and the URLs passed.
-async fn sign_in(
+pub(crate) async fn sign_in(
     app: &TestApp,
     issuer: &Issuer,
     browser: &mut Browser,
@@ -148,11 +153,11 @@ async fn sign_in(
     }
 }
 
-async fn me(app: &TestApp, browser: &mut Browser) -> Response {
+pub(crate) async fn me(app: &TestApp, browser: &mut Browser) -> Response {
     browser.get(&format!("{}/api/v1/me", app.address)).await
 }
 
-async fn me_json(app: &TestApp, browser: &mut Browser) -> Value {
+pub(crate) async fn me_json(app: &TestApp, browser: &mut Browser) -> Value {
     let response = me(app, browser).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
