@@ -32,6 +32,8 @@ pub const PUBLIC_ROUTES: &[(&str, &str)] = &[
     ("GET", "/auth/login"),
     ("GET", "/auth/callback"),
     ("GET", "/auth/link"),
+    // Spends the link only with the nonce of the page the GET showed (a cookie of that browser).
+    ("POST", "/auth/link"),
     // Ends the session the cookie names, if any (and checks its CSRF token); harmless without one.
     ("POST", "/auth/logout"),
     ("GET", "/api/openapi.json"),

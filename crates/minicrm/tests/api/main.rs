@@ -16,5 +16,6 @@ mod metrics;
 mod openapi;
 mod segments;
 mod sign_in;
+mod sign_in_link;
 mod validation;
 mod web;
