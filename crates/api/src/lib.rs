@@ -1,5 +1,5 @@
-//! minicrm's HTTP API: one module per resource, errors as `application/problem+json`, and on every
-//! route except the public ones (`auth::PUBLIC_ROUTES`) a session or an API key.
+//! minicrm's HTTP API: one module per resource, errors as `application/problem+json`, on every route
+//! except the public ones (`auth::PUBLIC_ROUTES`) a session or an API key, and a span per request.
 #![forbid(unsafe_code)]
 
 pub mod auth;
@@ -11,6 +11,7 @@ mod output;
 mod params;
 mod problem;
 mod routes;
+mod spans;
 mod web;
 
 pub use auth::{AuthSettings, Caller};
@@ -95,6 +96,7 @@ pub fn router(state: AppState) -> Router {
             headers::security(secure, request, next)
         }))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(spans::layer())
         .with_state(state)
 }
 

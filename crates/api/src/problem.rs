@@ -29,6 +29,12 @@ pub enum ApiError {
     TooLarge(usize),
     #[error("sign in, or send a valid API key as 'Authorization: Bearer <key>'")]
     Unauthorized,
+    /// A real key whose maker is disabled: it works again when they are enabled.
+    #[error(
+        "this API key is suspended because the person who made it is disabled: an admin can enable \
+         them again, or revoke the key and make another"
+    )]
+    KeySuspended,
     /// A cookie-authenticated unsafe request without the session's CSRF token.
     #[error("send the session's CSRF token (from GET /api/v1/me) in the X-CSRF-Token header")]
     Csrf,
@@ -39,6 +45,9 @@ pub enum ApiError {
     BadSignature(String),
     #[error("{0}")]
     Forbidden(String),
+    /// Forbidden because of one field of the request (a scope the caller may not grant).
+    #[error("{detail}")]
+    ForbiddenField { detail: String, field: String },
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -100,8 +109,15 @@ impl ApiError {
                 "Body too large",
             ),
             Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
+            KeySuspended => (
+                StatusCode::UNAUTHORIZED,
+                "key-suspended",
+                "API key suspended",
+            ),
             BadSignature(_) => (StatusCode::UNAUTHORIZED, "bad-signature", "Bad signature"),
-            Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            Forbidden(_) | ForbiddenField { .. } => {
+                (StatusCode::FORBIDDEN, "forbidden", "Forbidden")
+            }
             Csrf => (StatusCode::FORBIDDEN, "csrf", "Missing or wrong CSRF token"),
             TooManyRequests { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -209,6 +225,7 @@ impl ApiError {
                 Some(errors.iter().map(ProblemError::of_record).collect()),
             ),
             ApiError::BadRequest { field: Some(f), .. } => (Some(f.clone()), None),
+            ApiError::ForbiddenField { field, .. } => (Some(field.clone()), None),
             ApiError::Invalid(problems) => (
                 problems.first().map(|p| p.field.clone()),
                 Some(problems.iter().map(ProblemError::of_request).collect()),
@@ -243,7 +260,7 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         match self {
-            ApiError::Unauthorized => {
+            ApiError::Unauthorized | ApiError::KeySuspended => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             ApiError::Unavailable(_) => {

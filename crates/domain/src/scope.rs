@@ -94,6 +94,24 @@ impl Role {
             Role::Viewer => &[Scope::Read],
         }
     }
+
+    /// What of `scopes` this role allows: an API key made by a person does no more than this.
+    pub fn limit(self, scopes: &[Scope]) -> Vec<Scope> {
+        within(scopes, self.scopes())
+    }
+}
+
+/// The scopes that both `a` and `b` allow, in their shortest form. `admin` stands for every scope, so
+/// `[admin]` within a marketer's `[ingest, read, write]` is `[ingest, read, write]`.
+pub fn within(a: &[Scope], b: &[Scope]) -> Vec<Scope> {
+    let both: Vec<Scope> = Scope::ALL
+        .into_iter()
+        .filter(|s| s.allowed_by(a) && s.allowed_by(b))
+        .collect();
+    match both.contains(&Scope::Admin) {
+        true => vec![Scope::Admin],
+        false => both,
+    }
 }
 
 pub fn join(scopes: &[Scope]) -> String {
@@ -131,5 +149,17 @@ mod tests {
         assert!(Scope::ALL
             .iter()
             .all(|s| s.allowed_by(Role::Admin.scopes())));
+    }
+
+    #[test]
+    fn a_role_limits_scopes() {
+        use Scope::*;
+        assert_eq!(Role::Admin.limit(&[Admin]), vec![Admin]);
+        assert_eq!(Role::Admin.limit(&[Read, Ingest]), vec![Ingest, Read]);
+        assert_eq!(Role::Marketer.limit(&[Admin]), vec![Ingest, Read, Write]);
+        assert_eq!(Role::Marketer.limit(&[Read]), vec![Read]);
+        assert_eq!(Role::Viewer.limit(&[Admin]), vec![Read]);
+        assert_eq!(Role::Viewer.limit(&[Ingest, Write]), Vec::<Scope>::new());
+        assert_eq!(within(&[Read, Write], &[Write, Ingest]), vec![Write]);
     }
 }

@@ -20,7 +20,6 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 /// Which roles a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,8 +410,7 @@ async fn serve_http(
         ))
         .layer(CatchPanicLayer::custom(|_| {
             minicrm_api::ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
-        }))
-        .layer(TraceLayer::new_for_http());
+        }));
     tracing::info!(address = %listener.local_addr()?, "minicrm API listening");
     axum::serve(
         listener,

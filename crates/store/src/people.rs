@@ -163,7 +163,9 @@ pub struct Change {
 }
 
 /// Changes a person's role or access. Disabling ends their sessions at once; the last active admin
-/// can be neither demoted nor disabled.
+/// can be neither demoted nor disabled. The API keys they made follow without a write of their own:
+/// a key is read with its maker's role and access (`api_keys`), so it is suspended while they are
+/// disabled and limited to what their role allows, from the next request on.
 pub async fn update(db: &Db, id: &str, change: &Change, now: i64) -> Result<User, StoreError> {
     let mut tx = db.begin().await?;
     if let Tx::Postgres(t) = &mut tx {

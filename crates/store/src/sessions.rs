@@ -137,6 +137,15 @@ pub async fn create_link(db: &Db, ttl_ms: i64, now: i64) -> Result<String, Store
     Ok(token)
 }
 
+/// Whether a one-time link exists, is unused and has not expired, without spending it: opening a
+/// link only shows the page whose button spends it.
+pub async fn link_usable(db: &Db, token: &str, now: i64) -> Result<bool, StoreError> {
+    let found: i64 = on_read!(db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+        .bind(hash(token)).bind(now).fetch_one(p).await)?;
+    Ok(found > 0)
+}
+
 /// Spends a one-time link: true once, for a link that exists and has not expired; false ever after.
 pub async fn use_link(db: &Db, token: &str, now: i64) -> Result<bool, StoreError> {
     let mut tx = db.begin().await?;

@@ -32,8 +32,8 @@ export function SignIn() {
           {config.data?.mode === 'local' && (
             <>
               <Text>
-                This minicrm runs in local mode. Open the one-time sign-in link the server printed when it started, or
-                print a new one on the server:
+                This minicrm runs in local mode. Open the one-time sign-in link the server printed when it started and
+                press its Sign in button, or print a new link on the server:
               </Text>
               <Code block>minicrm login-link</Code>
               <Text size="sm" c="dimmed">

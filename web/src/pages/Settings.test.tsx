@@ -11,7 +11,10 @@ const key: ApiKey = {
   name: 'Warehouse',
   prefix: 'mcrm_ab12cd34_',
   scopes: ['ingest'],
-  created_by: 'asha@example.in',
+  effective_scopes: ['ingest'],
+  status: 'active',
+  maker: { id: 'u-admin', email: 'asha@example.in', role: 'admin', disabled_at: null },
+  created_by: 'user:asha@example.in',
   created_at: '2026-11-01T10:00:00Z',
   last_used_at: null,
   revoked_at: null,
@@ -80,6 +83,33 @@ describe('Settings', () => {
     await userEvent.type(within(form).getByRole('textbox', { name: /Name/ }), 'x');
     await userEvent.click(within(form).getByRole('button', { name: 'Create key' }));
     expect(await within(form).findByText('name is a text of 1 to 100 characters')).toBeInTheDocument();
+  });
+
+  it('shows which keys are suspended or limited by their maker, and what they may still do', async () => {
+    const ravi = { id: 'u2', email: 'ravi@example.in', role: 'viewer' as const, disabled_at: null };
+    const keys: ApiKey[] = [
+      { ...key, id: 'k2', name: 'Reports', scopes: ['admin'], effective_scopes: ['read'], maker: ravi, created_by: 'user:ravi@example.in' },
+      {
+        ...key,
+        id: 'k3',
+        name: 'Nightly',
+        status: 'suspended',
+        effective_scopes: [],
+        maker: { ...ravi, disabled_at: '2026-11-26T10:00:00Z' },
+        created_by: 'api-key:Reports',
+      },
+    ];
+    mockFetch(() => ({ body: { items: keys, next_cursor: null } }));
+    renderPage(<Settings />, { path: '/settings', route: '/settings' });
+    const limited = (await screen.findByText('Reports')).closest('tr')!;
+    expect(within(limited as HTMLElement).getByText('active')).toBeInTheDocument();
+    expect(within(limited as HTMLElement).getByText(/Only these while ravi@example.in is a viewer/)).toBeInTheDocument();
+    expect(within(within(limited as HTMLElement).getByLabelText('Effective scopes')).getByText('read')).toBeInTheDocument();
+    const suspended = screen.getByText('Nightly').closest('tr')!;
+    expect(within(suspended as HTMLElement).getByText('suspended')).toBeInTheDocument();
+    expect(within(suspended as HTMLElement).getByText(/while ravi@example.in is disabled/)).toBeInTheDocument();
+    expect(within(suspended as HTMLElement).getByText(/api-key:Reports, for ravi@example.in/)).toBeInTheDocument();
+    expect(within(suspended as HTMLElement).getByRole('button', { name: 'Revoke Nightly' })).toBeInTheDocument();
   });
 
   it('revokes a key after confirmation', async () => {

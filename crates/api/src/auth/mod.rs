@@ -2,6 +2,8 @@
 //! session cookie set at sign-in (OpenID Connect, or the local one-time link), and with every unsafe
 //! method the session's CSRF token in `X-CSRF-Token`. Handlers take a `Caller` and ask it for a scope;
 //! the routes that take none are listed in `PUBLIC_ROUTES`, and a test holds the router to that list.
+//! A key answers to the person who made it: it is refused while they are disabled, and does no more
+//! than their current role allows (`ApiKey::effective_scopes`), on every route.
 
 pub mod cookies;
 pub mod limits;
@@ -11,7 +13,7 @@ use crate::{ApiError, AppState};
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, Method};
 use minicrm_domain::{Role, Scope};
-use minicrm_store::api_keys::{self, ApiKey};
+use minicrm_store::api_keys::{self, ApiKey, Verified};
 use minicrm_store::people::User;
 use minicrm_store::secret::constant_time_eq;
 use minicrm_store::sessions::{self, Session};
@@ -30,6 +32,8 @@ pub const PUBLIC_ROUTES: &[(&str, &str)] = &[
     ("GET", "/auth/login"),
     ("GET", "/auth/callback"),
     ("GET", "/auth/link"),
+    // Spends the link only with the nonce of the page the GET showed (a cookie of that browser).
+    ("POST", "/auth/link"),
     // Ends the session the cookie names, if any (and checks its CSRF token); harmless without one.
     ("POST", "/auth/logout"),
     ("GET", "/api/openapi.json"),
@@ -108,7 +112,7 @@ impl AuthSettings {
 /// The one who made a request.
 #[derive(Debug, Clone)]
 pub enum Principal {
-    Key(ApiKey),
+    Key(Box<ApiKey>),
     Person(Box<Session>),
 }
 
@@ -118,10 +122,37 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn scopes(&self) -> &[Scope] {
+    /// What the caller may do now: a person's role, or a key's scopes as far as its maker's role
+    /// allows them.
+    pub fn scopes(&self) -> Vec<Scope> {
         match &self.principal {
-            Principal::Key(key) => &key.scopes,
-            Principal::Person(session) => session.user.role.scopes(),
+            Principal::Key(key) => key.effective_scopes(),
+            Principal::Person(session) => session.user.role.scopes().to_vec(),
+        }
+    }
+
+    /// The id of the person who answers for what the caller does: the signed-in person, or the key's
+    /// maker (none for a key made on the command line). A key the caller makes answers to them too.
+    pub fn maker_id(&self) -> Option<&str> {
+        match &self.principal {
+            Principal::Person(session) => Some(&session.user.id),
+            Principal::Key(key) => key.maker.as_ref().map(|m| m.id.as_str()),
+        }
+    }
+
+    /// Refuses scopes beyond the caller's own (`scopes[i]` names the first), so that no one makes a
+    /// key that does more than they may.
+    pub fn may_grant(&self, scopes: &[Scope]) -> Result<(), ApiError> {
+        let own = self.scopes();
+        match scopes.iter().position(|s| !s.allowed_by(&own)) {
+            None => Ok(()),
+            Some(i) => Err(ApiError::ForbiddenField {
+                detail: format!(
+                    "a key cannot have the '{}' scope: it is beyond what you may do yourself",
+                    scopes[i].as_str()
+                ),
+                field: format!("scopes[{i}]"),
+            }),
         }
     }
 
@@ -155,12 +186,20 @@ impl Caller {
     }
 
     pub fn require_any(&self, scopes: &[Scope]) -> Result<(), ApiError> {
-        if scopes.iter().any(|s| s.allowed_by(self.scopes())) {
+        let own = self.scopes();
+        if scopes.iter().any(|s| s.allowed_by(&own)) {
             return Ok(());
         }
         let needed = scopes.first().map_or("read", |s| s.as_str());
         Err(ApiError::Forbidden(match &self.principal {
-            Principal::Key(_) => format!("this API key lacks the '{needed}' scope"),
+            Principal::Key(key) => match &key.maker {
+                Some(maker) if scopes.iter().any(|s| s.allowed_by(&key.scopes)) => format!(
+                    "this API key's '{needed}' scope is beyond what the {} role of the person who \
+                     made it allows",
+                    maker.role.as_str()
+                ),
+                _ => format!("this API key lacks the '{needed}' scope"),
+            },
             Principal::Person(session) => format!(
                 "the {} role does not allow this: it needs the '{needed}' permission",
                 session.user.role.as_str()
@@ -197,9 +236,11 @@ impl FromRequestParts<AppState> for Caller {
         let now = chrono::Utc::now().timestamp_millis();
         if parts.headers.contains_key(header::AUTHORIZATION) {
             let presented = bearer(parts).ok_or(ApiError::Unauthorized)?;
-            let key = api_keys::verify(&state.db, presented)
-                .await?
-                .ok_or(ApiError::Unauthorized)?;
+            let key = match api_keys::verify(&state.db, presented).await? {
+                Some(Verified::Live(key)) => key,
+                Some(Verified::Suspended(_)) => return Err(ApiError::KeySuspended),
+                None => return Err(ApiError::Unauthorized),
+            };
             state.auth.limits.check_key(&key.id)?;
             state
                 .auth
@@ -209,7 +250,7 @@ impl FromRequestParts<AppState> for Caller {
                 })
                 .await;
             return Ok(Caller {
-                principal: Principal::Key(key),
+                principal: Principal::Key(Box::new(key)),
             });
         }
         let settings = &state.settings.auth;
@@ -287,5 +328,74 @@ impl Auth {
             limits: limits::Limits::new(settings),
             activity: Activity::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minicrm_store::api_keys::Maker;
+    use Scope::*;
+
+    fn key_of(scopes: &[Scope], maker: Option<Role>) -> Caller {
+        let maker = maker.map(|role| Maker {
+            id: "u1".into(),
+            email: "bea@example.com".into(),
+            role,
+            disabled_at: None,
+        });
+        let key = ApiKey {
+            id: "k1".into(),
+            name: "k".into(),
+            prefix: "p".into(),
+            scopes: scopes.to_vec(),
+            created_by: None,
+            maker,
+            created_at: 0,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        Caller {
+            principal: Principal::Key(Box::new(key)),
+        }
+    }
+
+    /// A caller grants no scope beyond what it may do now: a key's own scopes, as far as its maker's
+    /// role allows them.
+    #[test]
+    fn no_one_grants_more_than_they_may_do() {
+        let admin_of_marketer = key_of(&[Admin], Some(Role::Marketer));
+        assert!(admin_of_marketer.may_grant(&[Read, Write]).is_ok());
+        let refused = admin_of_marketer.may_grant(&[Read, Admin]).unwrap_err();
+        assert!(
+            matches!(&refused, ApiError::ForbiddenField { field, .. } if field == "scopes[1]"),
+            "{refused:?}"
+        );
+        assert!(key_of(&[Read], None).may_grant(&[Write]).is_err());
+        assert!(key_of(&[Admin], None).may_grant(&Scope::ALL).is_ok());
+        assert!(key_of(&[Admin], Some(Role::Admin))
+            .may_grant(&[Admin])
+            .is_ok());
+        assert_eq!(
+            admin_of_marketer.maker_id(),
+            Some("u1"),
+            "a key made by this key answers to the same person"
+        );
+    }
+
+    /// A key limited by its maker's role says so when refused.
+    #[test]
+    fn a_refusal_names_the_makers_role() {
+        let refused = key_of(&[Admin], Some(Role::Viewer))
+            .require(Write)
+            .unwrap_err();
+        assert!(refused.to_string().contains("viewer"), "{refused}");
+        let plain = key_of(&[Read], Some(Role::Admin))
+            .require(Write)
+            .unwrap_err();
+        assert!(
+            plain.to_string().contains("lacks the 'write' scope"),
+            "{plain}"
+        );
     }
 }

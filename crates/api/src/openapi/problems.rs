@@ -49,7 +49,7 @@ problem_response!(
 );
 problem_response!(
     Unauthorized,
-    "No valid API key or session: send `Authorization: Bearer <key>` or sign in.",
+    "No valid API key or session: send `Authorization: Bearer <key>` or sign in. A key whose maker is disabled is suspended (`type` `urn:minicrm:problem:key-suspended`) until they are enabled again.",
     ("WWW-Authenticate", Type::String, "`Bearer`")
 );
 problem_response!(

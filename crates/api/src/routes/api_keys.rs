@@ -1,5 +1,6 @@
 //! API keys over the API (admins only): create (the secret is in the answer once, never again), list,
-//! revoke.
+//! revoke. A key answers to the person who made it (a key made by a key, to that key's maker): the
+//! list shows them, the key's status and what it may do now.
 
 use crate::body::JsonBody;
 use crate::openapi::{examples, BadRequest, Forbidden, NotFound};
@@ -9,8 +10,8 @@ use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use minicrm_domain::Scope;
-use minicrm_store::api_keys::{self, ApiKey};
+use minicrm_domain::{Role, Scope};
+use minicrm_store::api_keys::{self, ApiKey, KeyStatus, Maker};
 use minicrm_store::StoreError;
 use serde::Serialize;
 use serde_json::Value;
@@ -30,8 +31,15 @@ struct KeyOut {
     name: String,
     /// The visible start of the key (`mcrm_<prefix>_…`), to tell keys apart.
     prefix: String,
+    /// The scopes it was made with.
     scopes: Vec<Scope>,
-    /// `api-key:<name>` or `user:<email>`; null for keys made on the command line.
+    /// What it may do now: its scopes as far as its maker's current role allows them; none unless
+    /// it is active.
+    effective_scopes: Vec<Scope>,
+    status: KeyStatusOut,
+    /// The person it answers to; null for keys made on the command line, which answer to no one.
+    maker: Option<MakerOut>,
+    /// Who made it: `user:<email>`, `api-key:<name>` (then it answers to that key's maker), or `cli`.
     created_by: Option<String>,
     #[schema(format = DateTime)]
     created_at: String,
@@ -40,6 +48,39 @@ struct KeyOut {
     /// When it stopped working; null while it works.
     #[schema(format = DateTime)]
     revoked_at: Option<String>,
+}
+
+/// Whether a key works: `suspended` while its maker is disabled (it works again once they are
+/// enabled), `revoked` for good.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum KeyStatusOut {
+    Active,
+    Suspended,
+    Revoked,
+}
+
+/// The person a key answers to, as they are now.
+#[derive(Serialize, ToSchema)]
+struct MakerOut {
+    id: String,
+    email: String,
+    /// Bounds what the key may do.
+    role: Role,
+    /// When their access was disabled (their keys are suspended meanwhile); null while they have it.
+    #[schema(format = DateTime)]
+    disabled_at: Option<String>,
+}
+
+impl From<Maker> for MakerOut {
+    fn from(m: Maker) -> Self {
+        Self {
+            id: m.id,
+            email: m.email,
+            role: m.role,
+            disabled_at: iso_opt(m.disabled_at),
+        }
+    }
 }
 
 /// A new key, with its secret: shown this once.
@@ -64,11 +105,19 @@ struct KeyIn {
 
 impl From<ApiKey> for KeyOut {
     fn from(k: ApiKey) -> Self {
+        let status = match k.status() {
+            KeyStatus::Active => KeyStatusOut::Active,
+            KeyStatus::Suspended => KeyStatusOut::Suspended,
+            KeyStatus::Revoked => KeyStatusOut::Revoked,
+        };
         Self {
+            effective_scopes: k.effective_scopes(),
+            status,
             id: k.id,
             name: k.name,
             prefix: format!("mcrm_{}_", k.prefix),
             scopes: k.scopes,
+            maker: k.maker.map(Into::into),
             created_by: k.created_by,
             created_at: iso(k.created_at),
             last_used_at: iso_opt(k.last_used_at),
@@ -79,8 +128,8 @@ impl From<ApiKey> for KeyOut {
 
 /// List API keys.
 ///
-/// Every key, newest first, revoked ones included (without their secrets), on one page. Needs the
-/// `admin` scope.
+/// Every key, newest first, revoked ones included (without their secrets), on one page, each with
+/// the person it answers to, its status and what it may do now. Needs the `admin` scope.
 #[utoipa::path(get, path = "/api-keys", tag = "api-keys", operation_id = "list_api_keys",
     responses(
         (status = 200, description = "The keys.", body = Page<KeyOut>),
@@ -101,7 +150,9 @@ async fn list(
 /// Create an API key.
 ///
 /// Creates a key `{name, scopes: ["ingest" | "read" | "write" | "admin", …]}`; the answer carries
-/// `secret`, shown this once. Needs the `admin` scope.
+/// `secret`, shown this once. The key answers to the caller (a key made by a key, to that key's
+/// maker) and never does more than their role allows; no scope beyond the caller's own is granted.
+/// Needs the `admin` scope.
 #[utoipa::path(post, path = "/api-keys", tag = "api-keys", operation_id = "create_api_key",
     request_body(content = KeyIn, content_type = "application/json", example = examples::api_key),
     responses(
@@ -116,47 +167,18 @@ async fn create(
 ) -> Result<(StatusCode, Json<KeyCreated>), ApiError> {
     caller.require(Scope::Admin)?;
     let body = body.value()?;
-    let name = match body.get("name") {
-        Some(Value::String(n)) if !n.trim().is_empty() && n.trim().chars().count() <= 100 => {
-            n.trim().to_owned()
-        }
-        _ => {
-            return Err(ApiError::bad_field(
-                "name",
-                "name is a text of 1 to 100 characters",
-            ))
-        }
-    };
-    let scopes = match body.get("scopes") {
-        Some(Value::Array(list)) => {
-            let mut scopes = Vec::new();
-            for (i, s) in list.iter().enumerate() {
-                let field = format!("scopes[{i}]");
-                let text = s
-                    .as_str()
-                    .ok_or_else(|| ApiError::bad_field(&field, "a scope is a text"))?;
-                let scope = Scope::parse(text).map_err(|e| ApiError::bad_field(&field, e))?;
-                if !scopes.contains(&scope) {
-                    scopes.push(scope);
-                }
-            }
-            if scopes.is_empty() {
-                return Err(ApiError::bad_field(
-                    "scopes",
-                    "at least one scope is needed",
-                ));
-            }
-            scopes
-        }
-        _ => {
-            return Err(ApiError::bad_field(
-                "scopes",
-                "scopes is a list of ingest, read, write, admin",
-            ))
-        }
-    };
+    let (name, scopes) = (name_of(&body)?, scopes_of(&body)?);
+    caller.may_grant(&scopes)?;
     let now = chrono::Utc::now().timestamp_millis();
-    let (key, secret) = api_keys::create(&state.db, &name, &scopes, &caller.label(), now).await?;
+    let (key, secret) = api_keys::create_made_by(
+        &state.db,
+        &name,
+        &scopes,
+        &caller.label(),
+        caller.maker_id(),
+        now,
+    )
+    .await?;
     tracing::info!(by = %caller.label(), key = %key.name, "an API key was created");
     Ok((
         StatusCode::CREATED,
@@ -165,6 +187,47 @@ async fn create(
             secret,
         }),
     ))
+}
+
+/// The new key's name: 1 to 100 characters, trimmed.
+fn name_of(body: &Value) -> Result<String, ApiError> {
+    match body.get("name") {
+        Some(Value::String(n)) if !n.trim().is_empty() && n.trim().chars().count() <= 100 => {
+            Ok(n.trim().to_owned())
+        }
+        _ => Err(ApiError::bad_field(
+            "name",
+            "name is a text of 1 to 100 characters",
+        )),
+    }
+}
+
+/// The new key's scopes: at least one, each named once.
+fn scopes_of(body: &Value) -> Result<Vec<Scope>, ApiError> {
+    let Some(Value::Array(list)) = body.get("scopes") else {
+        return Err(ApiError::bad_field(
+            "scopes",
+            "scopes is a list of ingest, read, write, admin",
+        ));
+    };
+    let mut scopes = Vec::new();
+    for (i, s) in list.iter().enumerate() {
+        let field = format!("scopes[{i}]");
+        let text = s
+            .as_str()
+            .ok_or_else(|| ApiError::bad_field(&field, "a scope is a text"))?;
+        let scope = Scope::parse(text).map_err(|e| ApiError::bad_field(&field, e))?;
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    if scopes.is_empty() {
+        return Err(ApiError::bad_field(
+            "scopes",
+            "at least one scope is needed",
+        ));
+    }
+    Ok(scopes)
 }
 
 /// Revoke an API key.

@@ -1,6 +1,8 @@
 //! Signing people in and out: `/auth/login` → the issuer → `/auth/callback` (OpenID Connect), or the
-//! local mode's one-time `/auth/link`; `/auth/logout`; `/api/v1/me`. A refused sign-in gets a page
-//! that says why, not a bare status.
+//! local mode's one-time `/auth/link` (its page, then its button: `link`); `/auth/logout`;
+//! `/api/v1/me`. A refused sign-in gets a page that says why, not a bare status.
+
+mod link;
 
 use crate::auth::limits::ClientIp;
 use crate::auth::oidc::SignInError;
@@ -12,7 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use minicrm_domain::{Role, Scope};
-use minicrm_store::people::{self, Identity, LOCAL_EMAIL, LOCAL_PROVIDER};
+use minicrm_store::people::{self, Identity};
 use minicrm_store::secret::constant_time_eq;
 use minicrm_store::sessions;
 use serde::{Deserialize, Serialize};
@@ -25,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(config))
         .routes(routes!(login))
         .routes(routes!(callback))
-        .routes(routes!(link))
+        .routes(routes!(link::open, link::sign_in))
         .routes(routes!(logout))
 }
 
@@ -220,68 +222,6 @@ async fn callback(
     start_session(&state, &headers, &identity, &return_to, now).await
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct LinkQuery {
-    /// The link's one-time token.
-    token: Option<String>,
-}
-
-/// Sign in with a one-time link.
-///
-/// The local mode's one-time sign-in link: good once, for a short while.
-#[utoipa::path(get, path = "/link", tag = "auth", operation_id = "sign_in_link",
-    params(LinkQuery),
-    responses(
-        (status = 303, description = "Signed in: the session cookie is set.", headers(("Location" = String), ("Set-Cookie" = String))),
-        (status = 400, description = "An expired or used link: a page.", body = String, content_type = "text/html"),
-        (status = 403, description = "The person's access is disabled: a page.", body = String, content_type = "text/html"),
-        (status = 404, description = "Not the local mode: a page.", body = String, content_type = "text/html"),
-        (status = 429, description = "Too many sign-in attempts from this address: a page.", body = String, content_type = "text/html",
-            headers(("Retry-After" = i64))),
-        (status = 503, response = ServiceUnavailable),
-    ))]
-async fn link(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    headers: HeaderMap,
-    Query(query): Query<LinkQuery>,
-) -> Response {
-    if state.auth.oidc.is_some() {
-        return page(
-            StatusCode::NOT_FOUND,
-            "Sign in with your provider",
-            "One-time links are for the local mode; this minicrm signs people in through its provider.",
-            Some(("/auth/login", "Sign in")),
-        );
-    }
-    if let Err(e) = state.auth.limits.check_sign_in(client) {
-        return too_many(e);
-    }
-    let now = now_ms();
-    let token = query.token.unwrap_or_default();
-    match sessions::use_link(&state.db, &token, now).await {
-        Ok(true) => {}
-        Ok(false) => {
-            return page(
-                StatusCode::BAD_REQUEST,
-                "This link cannot be used",
-                "A sign-in link works once and for a short while; this one has expired or was \
-                 already used. Run `minicrm login-link` on the server for a new one.",
-                None,
-            )
-        }
-        Err(e) => return ApiError::from(e).into_response(),
-    }
-    let identity = Identity {
-        email: LOCAL_EMAIL.into(),
-        name: "Local admin".into(),
-        provider: LOCAL_PROVIDER,
-        subject: None,
-    };
-    start_session(&state, &headers, &identity, "/", now).await
-}
-
 /// Records the sign-in and starts a new session (never reusing one the browser already had).
 async fn start_session(
     state: &AppState,
@@ -386,6 +326,7 @@ enum Me {
     ApiKey {
         id: String,
         name: String,
+        /// What it may do now: its scopes as far as the role of the person who made it allows.
         scopes: Vec<Scope>,
     },
 }
@@ -396,7 +337,7 @@ enum Me {
 #[utoipa::path(get, path = "/me", tag = "auth", operation_id = "me",
     responses((status = 200, description = "The caller.", body = Me)))]
 async fn me(caller: Caller) -> Json<Me> {
-    let scopes = caller.scopes().to_vec();
+    let scopes = caller.scopes();
     Json(match caller.principal {
         Principal::Person(session) => Me::User {
             id: session.user.id,
@@ -465,14 +406,19 @@ fn page(status: StatusCode, title: &str, message: &str, action: Option<(&str, &s
     let action = action
         .map(|(href, label)| format!(r#"<p><a href="{}">{}</a></p>"#, escape(href), escape(label)))
         .unwrap_or_default();
-    let body = format!(
+    let body = format!("<p>{}</p>{action}", escape(message));
+    document(status, title, &body)
+}
+
+/// A page titled `title` around `body`, which is HTML already escaped.
+fn document(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · minicrm</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#1f2933}}h1{{font-size:1.4rem}}a{{color:#1c64f2}}</style></head>
-<body><main><h1>{title}</h1><p>{message}</p>{action}</main></body></html>"#,
+<style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#1f2933}}h1{{font-size:1.4rem}}a{{color:#1c64f2}}button{{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:.375rem;background:#1c64f2;color:#fff;cursor:pointer}}</style></head>
+<body><main><h1>{title}</h1>{body}</main></body></html>"#,
         title = escape(title),
-        message = escape(message),
     );
-    (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
 
 #[cfg(test)]

@@ -46,7 +46,8 @@ struct UserOut {
 struct UserChange {
     #[schema(value_type = Role, required = false)]
     role: Option<Role>,
-    /// True takes their access away and ends their sessions; false gives it back.
+    /// True takes their access away, ends their sessions and suspends the API keys they made; false
+    /// gives it all back.
     #[schema(value_type = bool, required = false)]
     disabled: Option<bool>,
 }
@@ -88,8 +89,10 @@ async fn list(
 
 /// Change a person's role or access.
 ///
-/// Changes a person's `role` (admin, marketer, viewer) or `disabled` (true ends their sessions). The
-/// last active admin stays one. Needs the `admin` scope.
+/// Changes a person's `role` (admin, marketer, viewer) or `disabled` (true ends their sessions and
+/// suspends their API keys). The API keys they made follow from the next request on: never more than
+/// the role allows, nothing while they are disabled. The last active admin stays one. Needs the
+/// `admin` scope.
 #[utoipa::path(patch, path = "/users/{id}", tag = "people", operation_id = "update_user",
     params(("id" = String, Path, description = "The person's id.")),
     request_body(content = UserChange, content_type = "application/json", example = examples::user_change),

@@ -216,7 +216,12 @@ fn documented_schema(doc: &Value, method: &str, path: &str, status: u16, media: 
 }
 
 /// Checks a real answer against its documented status, media type and schema.
-async fn conforms(app: &TestApp, method: &str, path: &str, response: reqwest::Response) -> Value {
+pub(crate) async fn conforms(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    response: reqwest::Response,
+) -> Value {
     let doc = document();
     let status = response.status().as_u16();
     let media = response.headers()["content-type"]

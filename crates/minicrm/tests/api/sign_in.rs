@@ -13,13 +13,13 @@ use std::time::Duration;
 
 /// A browser as far as sign-in goes: follows nothing by itself, keeps cookies by name.
 #[derive(Clone)]
-struct Browser {
-    client: reqwest::Client,
-    cookies: HashMap<String, String>,
+pub(crate) struct Browser {
+    pub(crate) client: reqwest::Client,
+    pub(crate) cookies: HashMap<String, String>,
 }
 
 impl Browser {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -29,7 +29,7 @@ impl Browser {
         }
     }
 
-    async fn request(
+    pub(crate) async fn request(
         &mut self,
         method: Method,
         url: &str,
@@ -37,6 +37,17 @@ impl Browser {
         body: Option<&Value>,
     ) -> Response {
         let mut request = self.client.request(method, url);
+        if let Some(token) = csrf {
+            request = request.header("x-csrf-token", token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.send(request).await
+    }
+
+    /// Sends `request` with this browser's cookies, and keeps the cookies the answer sets.
+    pub(crate) async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Response {
         if !self.cookies.is_empty() {
             let cookie = self
                 .cookies
@@ -45,12 +56,6 @@ impl Browser {
                 .collect::<Vec<_>>()
                 .join("; ");
             request = request.header(header::COOKIE, cookie);
-        }
-        if let Some(token) = csrf {
-            request = request.header("x-csrf-token", token);
-        }
-        if let Some(body) = body {
-            request = request.json(body);
         }
         let response = request.send().await.expect("request sent");
         for set in response.headers().get_all(header::SET_COOKIE) {
@@ -66,12 +71,34 @@ impl Browser {
         response
     }
 
-    async fn get(&mut self, url: &str) -> Response {
+    pub(crate) async fn get(&mut self, url: &str) -> Response {
         self.request(Method::GET, url, None, None).await
     }
 
+    /// Presses the button of a one-time link's `page` (the answer to opening `link`): posts its form.
+    pub(crate) async fn press_link_button(&mut self, link: &str, page: Response) -> Response {
+        let page = page.text().await.unwrap();
+        let field = |name: &str| {
+            let start = format!(r#"name="{name}" value=""#);
+            let at = page
+                .find(&start)
+                .unwrap_or_else(|| panic!("{name} in {page}"));
+            page[at + start.len()..]
+                .split('"')
+                .next()
+                .unwrap()
+                .to_owned()
+        };
+        let form = [("token", field("token")), ("nonce", field("nonce"))];
+        let request = self
+            .client
+            .post(format!("{}/auth/link", origin(link)))
+            .form(&form);
+        self.send(request).await
+    }
+
     /// Follows redirects from `url` until a page that is not one; returns it and the URLs passed.
-    async fn follow(&mut self, url: &str) -> (Response, Vec<String>) {
+    pub(crate) async fn follow(&mut self, url: &str) -> (Response, Vec<String>) {
         let mut url = url.to_owned();
         let mut passed = Vec::new();
         loop {
@@ -99,7 +126,7 @@ fn origin(url: &str) -> String {
         + &u.port().map(|p| format!(":{p}")).unwrap_or_default()
 }
 
-async fn app_with_issuer(
+pub(crate) async fn app_with_issuer(
     backend: &Backend,
     issuer: &Issuer,
     tweak: impl FnOnce(&mut minicrm::app::AppConfig),
@@ -120,7 +147,7 @@ async fn app_with_issuer(
 
 /// Signs `person` in through the issuer; returns the final answer (a page of ours, or the redirect
 /// back into the app) and the URLs passed.
-async fn sign_in(
+pub(crate) async fn sign_in(
     app: &TestApp,
     issuer: &Issuer,
     browser: &mut Browser,
@@ -148,11 +175,11 @@ async fn sign_in(
     }
 }
 
-async fn me(app: &TestApp, browser: &mut Browser) -> Response {
+pub(crate) async fn me(app: &TestApp, browser: &mut Browser) -> Response {
     browser.get(&format!("{}/api/v1/me", app.address)).await
 }
 
-async fn me_json(app: &TestApp, browser: &mut Browser) -> Value {
+pub(crate) async fn me_json(app: &TestApp, browser: &mut Browser) -> Value {
     let response = me(app, browser).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
@@ -610,9 +637,15 @@ async fn local_links_sign_in_once(backend: Backend) {
     assert_eq!(config["mode"], "local");
 
     let mut browser = Browser::new();
-    let (page, passed) = browser.follow(&link).await;
-    assert_eq!(passed.len(), 1, "one redirect, into the app");
-    drop(page);
+    let (signed, passed) = browser.follow(&link).await;
+    assert!(passed.is_empty(), "opening the link is a page: {passed:?}");
+    let signed = browser.press_link_button(&link, signed).await;
+    assert_eq!(
+        signed.status(),
+        StatusCode::SEE_OTHER,
+        "one redirect, into the app"
+    );
+    assert_eq!(signed.headers()[header::LOCATION], "/");
     let who = me_json(&app, &mut browser).await;
     assert_eq!(who["role"], "admin");
     assert_eq!(who["provider"], "local");

@@ -1,9 +1,9 @@
-// API keys (admins): the list, creating one (its secret shown once), revoking one.
+// API keys (admins): the list (each key answers to the person who made it: suspended while they are
+// disabled, and limited to what their role allows), creating one (its secret shown once), revoking one.
 
 import {
   ActionIcon,
   Alert,
-  Badge,
   Button,
   Card,
   Checkbox,
@@ -28,6 +28,7 @@ import type { Page } from '../../api/types';
 import { dateTime } from '../../lib/format';
 import { useCompact } from '../campaigns/useCompact';
 import { Empty, ErrorState, Loading } from '../States';
+import { KeyScopes, KeyState, madeBy } from './KeyAccess';
 import { SCOPES, settingsKeys, type ApiKey, type NewApiKey, type Scope } from './types';
 
 export function ApiKeys() {
@@ -45,7 +46,8 @@ export function ApiKeys() {
       <Group justify="space-between" align="flex-start" wrap="wrap">
         <Text size="sm" c="dimmed" maw={560}>
           Keys let scripts and other systems use the API (<Code>Authorization: Bearer mcrm_…</Code>). Give each the
-          fewest scopes it needs; revoke it the moment it is no longer used.
+          fewest scopes it needs; revoke it the moment it is no longer used. A key answers to the person who made it: it
+          never does more than their role allows, and it is suspended while they are disabled.
         </Text>
         <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={openCreate}>
           Create API key
@@ -78,30 +80,6 @@ export function ApiKeys() {
   );
 }
 
-function ScopeBadges({ scopes }: { scopes: Scope[] }) {
-  return (
-    <Group gap={4}>
-      {scopes.map((s) => (
-        <Badge key={s} size="sm" variant="light" color={s === 'admin' ? 'red' : 'indigo'} tt="none">
-          {s}
-        </Badge>
-      ))}
-    </Group>
-  );
-}
-
-function KeyState({ apiKey }: { apiKey: ApiKey }) {
-  return apiKey.revoked_at ? (
-    <Badge color="gray" variant="light">
-      revoked
-    </Badge>
-  ) : (
-    <Badge color="teal" variant="light">
-      active
-    </Badge>
-  );
-}
-
 interface ListProps {
   keys: ApiKey[];
   onRevoke: (key: ApiKey) => void;
@@ -126,19 +104,19 @@ function KeyTable({ keys, onRevoke }: ListProps) {
         </Table.Thead>
         <Table.Tbody>
           {keys.map((k) => (
-            <Table.Tr key={k.id} style={k.revoked_at ? { opacity: 0.6 } : undefined}>
+            <Table.Tr key={k.id} style={k.status !== 'active' ? { opacity: 0.6 } : undefined}>
               <Table.Td fw={500}>{k.name}</Table.Td>
               <Table.Td>
                 <Code>{k.prefix}…</Code>
               </Table.Td>
               <Table.Td>
-                <ScopeBadges scopes={k.scopes} />
+                <KeyScopes apiKey={k} />
               </Table.Td>
               <Table.Td>
                 <Text size="sm">{dateTime(k.created_at)}</Text>
-                {k.created_by && (
+                {madeBy(k) && (
                   <Text size="xs" c="dimmed">
-                    by {k.created_by}
+                    by {madeBy(k)}
                   </Text>
                 )}
               </Table.Td>
@@ -147,7 +125,7 @@ function KeyTable({ keys, onRevoke }: ListProps) {
                 <KeyState apiKey={k} />
               </Table.Td>
               <Table.Td>
-                {!k.revoked_at && (
+                {k.status !== 'revoked' && (
                   <Button size="xs" color="red" variant="subtle" onClick={() => onRevoke(k)} aria-label={`Revoke ${k.name}`}>
                     Revoke
                   </Button>
@@ -165,18 +143,18 @@ function KeyCards({ keys, onRevoke }: ListProps) {
   return (
     <Stack gap="xs" component="ul" p={0} m={0} style={{ listStyle: 'none' }} aria-label="API keys">
       {keys.map((k) => (
-        <Card key={k.id} withBorder padding="sm" component="li" style={k.revoked_at ? { opacity: 0.6 } : undefined}>
+        <Card key={k.id} withBorder padding="sm" component="li" style={k.status !== 'active' ? { opacity: 0.6 } : undefined}>
           <Group justify="space-between" wrap="nowrap">
             <Text fw={600}>{k.name}</Text>
             <KeyState apiKey={k} />
           </Group>
           <Code mt={4}>{k.prefix}…</Code>
-          <ScopeBadges scopes={k.scopes} />
+          <KeyScopes apiKey={k} />
           <Text size="xs" c="dimmed" mt={4}>
             Created {dateTime(k.created_at)}
-            {k.created_by && ` by ${k.created_by}`} · last used {k.last_used_at ? dateTime(k.last_used_at) : 'never'}
+            {madeBy(k) && ` by ${madeBy(k)}`} · last used {k.last_used_at ? dateTime(k.last_used_at) : 'never'}
           </Text>
-          {!k.revoked_at && (
+          {k.status !== 'revoked' && (
             <Button mt="xs" size="xs" color="red" variant="light" onClick={() => onRevoke(k)} aria-label={`Revoke ${k.name}`}>
               Revoke
             </Button>

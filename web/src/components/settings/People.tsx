@@ -18,8 +18,8 @@ type Change = { role: Role } | { disabled: boolean };
 function describe(user: User, change: Change): string {
   if ('role' in change) return `${user.name || user.email} is now ${change.role === 'admin' ? 'an' : 'a'} ${change.role}.`;
   return change.disabled
-    ? `${user.name || user.email} can no longer sign in; their sessions have ended.`
-    : `${user.name || user.email} can sign in again.`;
+    ? `${user.name || user.email} can no longer sign in; their sessions have ended and their API keys are suspended.`
+    : `${user.name || user.email} can sign in again, and their API keys work again.`;
 }
 
 export function People() {
@@ -38,6 +38,8 @@ export function People() {
         page ? { ...page, items: page.items.map((u) => (u.id === updated.id ? updated : u)) } : page,
       );
       notifications.show({ color: 'teal', title: 'Access changed', message: describe(user, change) });
+      // The keys they made follow their role and access.
+      void client.invalidateQueries({ queryKey: settingsKeys.apiKeys });
       if (updated.id === me.id) void client.invalidateQueries({ queryKey: ['me'] });
     },
   });
@@ -50,7 +52,8 @@ export function People() {
     <Stack gap="md">
       <Text size="sm" c="dimmed" maw={640}>
         Everyone who has signed in. <b>Admins</b> manage keys and people, <b>marketers</b> build segments and send
-        campaigns, <b>viewers</b> only look. Disabling someone ends their sessions at once.
+        campaigns, <b>viewers</b> only look. Disabling someone ends their sessions at once and suspends the API keys they
+        made; their keys never do more than their role allows.
       </Text>
       {update.isError && (
         <Alert

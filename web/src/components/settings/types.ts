@@ -16,12 +16,29 @@ export const ROLES: { value: Role; label: string }[] = [
   { value: 'viewer', label: 'Viewer' },
 ];
 
+/** `suspended`: its maker is disabled (it works again once they are enabled); `revoked`: for good. */
+export type KeyStatus = 'active' | 'suspended' | 'revoked';
+
+/** The person a key answers to, as they are now. */
+export interface KeyMaker {
+  id: string;
+  email: string;
+  role: Role;
+  disabled_at: string | null;
+}
+
 export interface ApiKey {
   id: string;
   name: string;
   /** The visible start of the key, `mcrm_<prefix>_`. */
   prefix: string;
+  /** The scopes it was made with. */
   scopes: Scope[];
+  /** What it may do now: its scopes as far as its maker's role allows; none unless active. */
+  effective_scopes: Scope[];
+  status: KeyStatus;
+  /** Null for keys made on the command line, which answer to no one. */
+  maker: KeyMaker | null;
   created_by: string | null;
   created_at: string;
   last_used_at: string | null;
