@@ -27,6 +27,9 @@ pub enum ApiError {
     MediaType(&'static str),
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
+    /// A list in the body with more members than the route takes.
+    #[error("{detail}")]
+    TooManyItems { field: &'static str, detail: String },
     #[error("sign in, or send a valid API key as 'Authorization: Bearer <key>'")]
     Unauthorized,
     /// A cookie-authenticated unsafe request without the session's CSRF token.
@@ -98,6 +101,11 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body-too-large",
                 "Body too large",
+            ),
+            TooManyItems { .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-many-records",
+                "Too many records",
             ),
             Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
             BadSignature(_) => (StatusCode::UNAUTHORIZED, "bad-signature", "Bad signature"),
@@ -209,6 +217,7 @@ impl ApiError {
                 Some(errors.iter().map(ProblemError::of_record).collect()),
             ),
             ApiError::BadRequest { field: Some(f), .. } => (Some(f.clone()), None),
+            ApiError::TooManyItems { field, .. } => (Some((*field).to_owned()), None),
             ApiError::Invalid(problems) => (
                 problems.first().map(|p| p.field.clone()),
                 Some(problems.iter().map(ProblemError::of_request).collect()),

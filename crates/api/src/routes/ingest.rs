@@ -1,7 +1,7 @@
 //! Ingestion: `POST /customers` and `POST /orders` (one record or up to 10,000) validate at the edge and
 //! answer 202 only once the bus holds the batch; `GET /ingestions/{id}` says what became of it.
 
-use crate::body::JsonBody;
+use crate::body::BatchBody;
 use crate::openapi::{examples, BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity};
 use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
@@ -46,7 +46,7 @@ async fn customers(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: BatchBody,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Ingest)?;
     let key = idempotency_key(&headers)?;
@@ -81,7 +81,7 @@ async fn orders(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: BatchBody,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Ingest)?;
     let key = idempotency_key(&headers)?;
@@ -163,7 +163,7 @@ async fn accept<T>(
     kind: RecordKind,
     queue: &'static str,
     idempotency_key: Option<String>,
-    body: axum::body::Bytes,
+    body: BatchBody,
 ) -> Result<Response, ApiError>
 where
     T: Record + Serialize + Send + 'static,
@@ -179,9 +179,17 @@ where
     let id = ingestion_id.clone();
     let api_key_id = Some(caller.id());
     let keyed = idempotency_key.is_some();
+    // A large body's place at the gate is held until its message is published: until then its records
+    // are in memory, as text or as the message.
+    let BatchBody {
+        bytes,
+        place: _place,
+    } = body;
     let (count, hash, envelope) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        let hash = keyed.then(|| hex::encode(sha2::Sha256::digest(&body)));
-        let records = parse_batch::<T>(&body, &ctx)?;
+        let hash = keyed.then(|| hex::encode(sha2::Sha256::digest(&bytes)));
+        let records = parse_batch::<T>(&bytes, &ctx)?;
+        // The records hold all that is needed: the text goes before the message is made of them.
+        drop(bytes);
         let count = records.len();
         let envelope = batch_envelope(id, queue, api_key_id, hash.clone(), records)?;
         Ok((count, hash, envelope))

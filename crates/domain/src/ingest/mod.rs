@@ -1,6 +1,7 @@
 //! Ingestion records: a batch of customers or orders as a client sends it, parsed row by row into typed
 //! records. Every bad field of every row is reported (index, field, reason); one bad row refuses the batch.
 
+pub mod capped;
 pub mod customer;
 pub mod order;
 mod row;
@@ -133,22 +134,32 @@ pub fn parse_batch<T: Record>(body: &[u8], ctx: &Context) -> Result<Vec<T>, Batc
     }
 }
 
+/// The rows of a batch as raw JSON. Past `MAX_BATCH` rows are only counted (see `capped`), so an
+/// oversized batch is refused for what it holds without costing memory for each of its rows.
 fn split_rows(body: &[u8]) -> Result<Vec<&RawValue>, BatchError> {
     let malformed = |e: serde_json::Error| BatchError::Malformed(e.to_string());
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    let rows: Vec<&RawValue> = match first {
-        Some(b'[') => serde_json::from_slice(body).map_err(malformed)?,
-        Some(b'{') => vec![serde_json::from_slice(body).map_err(malformed)?],
+    let text = std::str::from_utf8(body)
+        .map_err(|e| BatchError::Malformed(format!("the body is not UTF-8: {e}")))?;
+    let first = text.bytes().find(|b| !b.is_ascii_whitespace());
+    let rows = match first {
+        Some(b'[') => capped::list(text, MAX_BATCH).map_err(malformed)?,
+        Some(b'{') => {
+            let row: &RawValue = serde_json::from_str(text).map_err(malformed)?;
+            capped::Capped {
+                kept: vec![row],
+                total: 1,
+            }
+        }
         Some(_) => {
-            serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(malformed)?;
+            serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(malformed)?;
             return Err(BatchError::NotObjectOrArray);
         }
         None => return Err(BatchError::Malformed("the body is empty".into())),
     };
-    match rows.len() {
+    match rows.total {
         0 => Err(BatchError::Empty),
         n if n > MAX_BATCH => Err(BatchError::TooMany(n)),
-        _ => Ok(rows),
+        _ => Ok(rows.kept),
     }
 }
 
