@@ -36,14 +36,19 @@ pub struct AppState {
     pub settings: Arc<ApiSettings>,
     pub auth: Arc<auth::Auth>,
     pub assistant: Arc<minicrm_assistant::Assistant>,
+    /// How many large bodies are read and parsed at once.
+    pub bodies: Arc<body::BodyGate>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ApiSettings {
     /// The store's currency: orders must be in it, and amounts are shown in its major units.
     pub currency: Currency,
-    /// The largest request body accepted, in bytes.
+    /// The largest batch of records accepted in one request body, in bytes (other JSON bodies are
+    /// small objects, limited to `body::SMALL_JSON_BYTES`).
     pub max_body_bytes: usize,
+    /// How many bodies over `body::LARGE_BODY_BYTES` are read and parsed at once; more wait.
+    pub max_large_bodies: usize,
     /// The largest CSV file an import takes, in bytes (it is streamed, never held whole).
     pub import_max_bytes: usize,
     /// The secret vendor receipts are signed with.
@@ -63,6 +68,7 @@ impl Default for ApiSettings {
         Self {
             currency: Currency::INR,
             max_body_bytes: 32 * 1024 * 1024,
+            max_large_bodies: 2,
             import_max_bytes: 256 * 1024 * 1024,
             receipt_secret: String::new(),
             receipt_max_age: std::time::Duration::from_secs(300),
@@ -83,6 +89,10 @@ impl AppState {
                 minicrm_assistant::Assistant::new(&settings.ai)
                     .expect("the AI settings are checked when they are read"),
             ),
+            bodies: Arc::new(body::BodyGate::new(
+                settings.max_large_bodies,
+                std::time::Duration::from_secs(30),
+            )),
             settings: Arc::new(settings),
         }
     }

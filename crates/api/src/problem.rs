@@ -27,6 +27,9 @@ pub enum ApiError {
     MediaType(&'static str),
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
+    /// A list in the body with more members than the route takes.
+    #[error("{detail}")]
+    TooManyItems { field: &'static str, detail: String },
     #[error("sign in, or send a valid API key as 'Authorization: Bearer <key>'")]
     Unauthorized,
     /// A real key whose maker is disabled: it works again when they are enabled.
@@ -107,6 +110,11 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body-too-large",
                 "Body too large",
+            ),
+            TooManyItems { .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-many-records",
+                "Too many records",
             ),
             Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
             KeySuspended => (
@@ -226,6 +234,7 @@ impl ApiError {
             ),
             ApiError::BadRequest { field: Some(f), .. } => (Some(f.clone()), None),
             ApiError::ForbiddenField { field, .. } => (Some(field.clone()), None),
+            ApiError::TooManyItems { field, .. } => (Some((*field).to_owned()), None),
             ApiError::Invalid(problems) => (
                 problems.first().map(|p| p.field.clone()),
                 Some(problems.iter().map(ProblemError::of_request).collect()),

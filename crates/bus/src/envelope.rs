@@ -1,18 +1,36 @@
-//! `Envelope`: every message on the bus — id, type, version, payload and when it was produced.
+//! `Envelope`: every message on the bus — id, type, version, payload and when it was produced. It is
+//! kept as the JSON it travels as, written once: the payload is serialised straight into it and read
+//! from a slice of it, so a large message is in memory once, not again as its own payload.
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::ops::Range;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone)]
 pub struct Envelope {
     /// Unique per message; the inbox deduplicates redeliveries by it.
     pub id: String,
-    #[serde(rename = "type")]
+    /// The message's type (`"type"` on the wire): the queue it was made for.
     pub kind: String,
     pub version: u32,
     /// Milliseconds since the epoch.
     pub produced_at: i64,
-    pub payload: Box<RawValue>,
+    /// `{"id", "type", "version", "produced_at", "payload"}`, as published.
+    json: String,
+    /// Where the payload is in `json`.
+    payload: Range<usize>,
+}
+
+/// The envelope as read off the wire, its payload borrowed from the text.
+#[derive(Deserialize)]
+struct Wire<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    version: u32,
+    produced_at: i64,
+    #[serde(borrow)]
+    payload: &'a RawValue,
 }
 
 impl Envelope {
@@ -27,24 +45,116 @@ impl Envelope {
         version: u32,
         payload: &T,
     ) -> serde_json::Result<Self> {
+        Self::sized(id, kind, version, payload, 0)
+    }
+
+    /// An envelope whose payload is expected to take about `size_hint` bytes: written into a buffer of
+    /// that size, it is never copied as it grows.
+    pub fn sized<T: Serialize>(
+        id: String,
+        kind: &str,
+        version: u32,
+        payload: &T,
+        size_hint: usize,
+    ) -> serde_json::Result<Self> {
+        let produced_at = chrono::Utc::now().timestamp_millis();
+        let mut json = Vec::with_capacity(size_hint + 160);
+        json.extend_from_slice(b"{\"id\":");
+        serde_json::to_writer(&mut json, &id)?;
+        json.extend_from_slice(b",\"type\":");
+        serde_json::to_writer(&mut json, kind)?;
+        json.extend_from_slice(
+            format!(",\"version\":{version},\"produced_at\":{produced_at},\"payload\":").as_bytes(),
+        );
+        let start = json.len();
+        serde_json::to_writer(&mut json, payload)?;
+        let end = json.len();
+        json.push(b'}');
+        let json = String::from_utf8(json).expect("serde_json writes UTF-8");
         Ok(Self {
             id,
             kind: kind.to_owned(),
             version,
-            produced_at: chrono::Utc::now().timestamp_millis(),
-            payload: serde_json::value::to_raw_value(payload)?,
+            produced_at,
+            json,
+            payload: start..end,
         })
     }
 
     pub fn payload<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
-        serde_json::from_str(self.payload.get())
+        serde_json::from_str(self.payload_json())
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("an envelope always serialises")
+    /// The payload's JSON text.
+    pub fn payload_json(&self) -> &str {
+        &self.json[self.payload.clone()]
+    }
+
+    /// The whole envelope as it travels.
+    pub fn to_json(&self) -> &str {
+        &self.json
     }
 
     pub fn from_json(body: &[u8]) -> serde_json::Result<Self> {
-        serde_json::from_slice(body)
+        let text = std::str::from_utf8(body).map_err(serde::de::Error::custom)?;
+        let wire: Wire = serde_json::from_str(text)?;
+        // The payload borrows from `text`: where it starts there is where it is in the copy.
+        let start = wire.payload.get().as_ptr() as usize - text.as_ptr() as usize;
+        let end = start + wire.payload.get().len();
+        Ok(Self {
+            id: wire.id,
+            kind: wire.kind,
+            version: wire.version,
+            produced_at: wire.produced_at,
+            json: text.to_owned(),
+            payload: start..end,
+        })
+    }
+}
+
+impl std::fmt::Debug for Envelope {
+    /// The header and the payload's size: a payload may be megabytes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Envelope")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("version", &self.version)
+            .field("produced_at", &self.produced_at)
+            .field("payload_bytes", &self.payload.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_envelope_reads_back_as_it_was_written() {
+        let payload = json!({"records": [{"name": "Asha \"A\" Rao", "city": "Pune"}], "n": 1});
+        let sent = Envelope::with_id("m-1".into(), "ingest.customers", 1, &payload).unwrap();
+        assert_eq!(sent.payload::<serde_json::Value>().unwrap(), payload);
+        let wire: serde_json::Value = serde_json::from_str(sent.to_json()).unwrap();
+        assert_eq!(wire["id"], "m-1");
+        assert_eq!(wire["type"], "ingest.customers");
+        assert_eq!(wire["version"], 1);
+        assert_eq!(wire["payload"], payload);
+
+        let received = Envelope::from_json(sent.to_json().as_bytes()).unwrap();
+        assert_eq!(received.id, "m-1");
+        assert_eq!(received.kind, "ingest.customers");
+        assert_eq!(received.produced_at, sent.produced_at);
+        assert_eq!(received.payload::<serde_json::Value>().unwrap(), payload);
+    }
+
+    #[test]
+    fn an_envelope_written_elsewhere_with_spaces_and_another_order_reads() {
+        let text = r#" { "payload" : [1, {"a": "}"}] , "version": 2, "type": "t", "id": "x", "produced_at": 5 } "#;
+        let envelope = Envelope::from_json(text.as_bytes()).unwrap();
+        assert_eq!(envelope.payload_json(), r#"[1, {"a": "}"}]"#);
+        assert_eq!((envelope.version, envelope.produced_at), (2, 5));
+        assert!(Envelope::from_json(b"{\"id\": 1}").is_err());
+        assert!(Envelope::from_json(b"\xff").is_err());
     }
 }

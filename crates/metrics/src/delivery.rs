@@ -28,8 +28,9 @@ pub(crate) fn describe() {
     );
     describe_counter!(
         RECEIPTS,
-        "Vendor receipts applied, by the status they gave their message: delivered, failed, ignored \
-         (a repeat, or a message already final)"
+        "Vendor receipts, by what they did: delivered, failed (their message moved there), repeat \
+         (about a message of ours, changing nothing: seen before, or the message is already past it), \
+         unmatched (about no message handed to the vendor: unknown, another campaign or message id)"
     );
     describe_histogram!(
         RECEIPT_BATCH,
@@ -84,14 +85,24 @@ pub fn messages(sent: bool, messages: usize) {
 
 /// What one transaction of receipts did: `received` receipts, of which `delivered` and `failed`
 /// moved their message; the rest changed nothing.
-pub fn receipts(received: usize, delivered: usize, failed: usize) {
-    let ignored = received.saturating_sub(delivered + failed);
+pub fn receipts(applied: Receipts) {
     for (status, n) in [
-        ("delivered", delivered),
-        ("failed", failed),
-        ("ignored", ignored),
+        ("delivered", applied.delivered),
+        ("failed", applied.failed),
+        ("repeat", applied.repeats),
+        ("unmatched", applied.unmatched),
     ] {
         counter!(RECEIPTS, "status" => status).increment(n as u64);
     }
+    let received = applied.delivered + applied.failed + applied.repeats + applied.unmatched;
     histogram!(RECEIPT_BATCH).record(received as f64);
+}
+
+/// What a batch of receipts did, for [`receipts`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Receipts {
+    pub delivered: usize,
+    pub failed: usize,
+    pub repeats: usize,
+    pub unmatched: usize,
 }

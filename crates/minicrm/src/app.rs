@@ -112,6 +112,7 @@ impl AppConfig {
             api: ApiSettings {
                 currency: settings.currency()?,
                 max_body_bytes: settings.max_body_bytes,
+                max_large_bodies: settings.max_large_bodies,
                 import_max_bytes: settings.import_max_bytes,
                 receipt_secret: receipt_secret.clone(),
                 receipt_max_age: Duration::from_secs(settings.receipt_max_age_secs),

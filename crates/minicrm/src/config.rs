@@ -113,9 +113,19 @@ pub struct Settings {
     /// The store's ISO 4217 currency: orders must be in it.
     #[arg(long, env = "MINICRM_CURRENCY", default_value = "INR", global = true)]
     pub currency: String,
-    /// The largest request body accepted, in bytes.
+    /// The largest batch of customers or orders one request may carry, in bytes (other JSON bodies
+    /// are small objects, up to 1 MiB; receipt callbacks up to 256 KiB).
     #[arg(long, env = "MINICRM_MAX_BODY_BYTES", default_value_t = 32 * 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// How many request bodies over 1 MiB the API reads and parses at once; more wait their turn
+    /// (up to 30 s, then 503). Bounds the memory large requests can take together.
+    #[arg(
+        long,
+        env = "MINICRM_MAX_LARGE_BODIES",
+        default_value_t = 2,
+        global = true
+    )]
+    pub max_large_bodies: usize,
     /// The largest CSV file an import takes, in bytes (streamed in batches, never held whole).
     #[arg(long, env = "MINICRM_IMPORT_MAX_BYTES", default_value_t = 256 * 1024 * 1024, global = true)]
     pub import_max_bytes: usize,

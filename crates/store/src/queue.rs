@@ -32,14 +32,50 @@ pub async fn enqueue_in(
     body: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    on_tx!(tx, c => {
-        sqlx::query("INSERT INTO queue_bodies (message_id, body) VALUES ($1, $2) ON CONFLICT (message_id) DO NOTHING")
-            .bind(message_id).bind(body).execute(&mut *c).await?;
-        sqlx::query("INSERT INTO queue_messages (queue, message_id, visible_at, enqueued_at) VALUES ($1, $2, $3, $3) \
+    for (part, text) in body_parts(body).enumerate() {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO queue_body_parts (message_id, part, body) VALUES ($1, $2, $3) ON CONFLICT (message_id, part) DO NOTHING")
+            .bind(message_id).bind(part as i64).bind(text).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    }
+    on_tx!(tx, c => sqlx::query("INSERT INTO queue_messages (queue, message_id, visible_at, enqueued_at) VALUES ($1, $2, $3, $3) \
                      ON CONFLICT (message_id) DO NOTHING")
-            .bind(queue).bind(message_id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected())
-    })?;
+            .bind(queue).bind(message_id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// The most bytes of a body one row holds: a database copies a value on its way in, so a large body
+/// goes in parts (see migration 0008).
+const BODY_PART_BYTES: usize = 1024 * 1024;
+
+/// `body` cut into parts of at most `BODY_PART_BYTES`, each ending on a character boundary.
+fn body_parts(body: &str) -> impl Iterator<Item = &str> {
+    let mut rest = body;
+    let mut first = true;
+    std::iter::from_fn(move || {
+        if rest.is_empty() && !std::mem::take(&mut first) {
+            return None;
+        }
+        first = false;
+        let mut end = rest.len().min(BODY_PART_BYTES);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (part, tail) = rest.split_at(end);
+        rest = tail;
+        Some(part)
+    })
+}
+
+/// A message's body, put together from its parts.
+async fn body_of(tx: &mut Tx, message_id: &str) -> Result<String, StoreError> {
+    let parts: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT body FROM queue_body_parts WHERE message_id = $1 ORDER BY part")
+        .bind(message_id).fetch_all(&mut *c).await)?;
+    match parts.len() {
+        0 => Err(StoreError::NotFound),
+        1 => Ok(parts.into_iter().next().unwrap_or_default()),
+        _ => Ok(parts.concat()),
+    }
 }
 
 /// Leases up to `limit` of the oldest visible messages of `queue` until `now + visibility_ms` under
@@ -70,8 +106,7 @@ pub async fn claim(
     leased.sort_by_key(|m| m.0);
     let mut claimed = Vec::with_capacity(leased.len());
     for (id, message_id, attempts) in leased {
-        let body: String = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT body FROM queue_bodies WHERE message_id = $1")
-            .bind(&message_id).fetch_one(&mut *c).await)?;
+        let body = body_of(&mut tx, &message_id).await?;
         claimed.push(Claimed {
             id,
             message_id,
@@ -99,7 +134,7 @@ pub async fn ack(
         if deleted == 0 {
             continue;
         }
-        on_tx!(&mut tx, c => sqlx::query("DELETE FROM queue_bodies WHERE message_id = $1")
+        on_tx!(&mut tx, c => sqlx::query("DELETE FROM queue_body_parts WHERE message_id = $1")
             .bind(&message.message_id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
         if forget_ingestions {
             on_tx!(&mut tx, c => sqlx::query("DELETE FROM ingestions WHERE id = $1")
@@ -146,12 +181,12 @@ pub async fn dead_letter(
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, c => {
         sqlx::query("INSERT INTO dead_letters (queue, message_id, body, attempts, error, dead_at) \
-                     SELECT q.queue, q.message_id, b.body, q.attempts, $3, $4 FROM queue_messages q \
-                     JOIN queue_bodies b ON b.message_id = q.message_id WHERE q.id = $1 AND q.lease = $2")
-            .bind(message.id).bind(lease).bind(error).bind(now).execute(&mut *c).await?;
+                     SELECT q.queue, q.message_id, $5, q.attempts, $3, $4 FROM queue_messages q \
+                     WHERE q.id = $1 AND q.lease = $2")
+            .bind(message.id).bind(lease).bind(error).bind(now).bind(&message.body).execute(&mut *c).await?;
         sqlx::query("DELETE FROM queue_messages WHERE id = $1 AND lease = $2")
             .bind(message.id).bind(lease).execute(&mut *c).await?;
-        sqlx::query("DELETE FROM queue_bodies WHERE message_id = $1")
+        sqlx::query("DELETE FROM queue_body_parts WHERE message_id = $1")
             .bind(&message.message_id).execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
     tx.commit().await
@@ -193,4 +228,25 @@ pub async fn forget_processed(db: &Db, before: i64) -> Result<u64, StoreError> {
         .bind(before).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     tx.commit().await?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_cut_into_parts_on_character_boundaries() {
+        assert_eq!(body_parts("").collect::<Vec<_>>(), vec![""]);
+        assert_eq!(body_parts("{}").collect::<Vec<_>>(), vec!["{}"]);
+        let body = format!(
+            "{}é{}",
+            "a".repeat(BODY_PART_BYTES - 1),
+            "b".repeat(BODY_PART_BYTES + 5)
+        );
+        let parts: Vec<&str> = body_parts(&body).collect();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0].len(), BODY_PART_BYTES - 1, "é is not split");
+        assert!(parts.iter().all(|p| p.len() <= BODY_PART_BYTES));
+        assert_eq!(parts.concat(), body);
+    }
 }

@@ -90,6 +90,9 @@ pub const MAX_BATCH: usize = 1000;
 /// The largest request body accepted, in bytes (larger bodies are answered 413).
 pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
+/// The most receipts one callback POST carries; a receiver refuses more.
+pub const MAX_RECEIPTS_PER_CALLBACK: usize = 500;
+
 /// How the simulator behaves. Start from [`VendorConfig::default`] and override what matters.
 #[derive(Debug, Clone)]
 pub struct VendorConfig {
@@ -112,7 +115,8 @@ pub struct VendorConfig {
     /// every such request is answered 503. Timed from the first message rather than from the start, so
     /// that an outage falls inside the sending however long the sender took to begin.
     pub outages: Vec<Range<Duration>>,
-    /// The most receipts in one callback POST (default 500; 0 acts as 1).
+    /// The most receipts in one callback POST (default and most [`MAX_RECEIPTS_PER_CALLBACK`]; 0 acts
+    /// as 1).
     pub receipt_batch: usize,
     /// The longest a due receipt waits for its batch to fill before it is sent (default 50 ms).
     pub receipt_flush: Duration,
@@ -131,7 +135,7 @@ impl Default for VendorConfig {
             latency: Duration::from_millis(200)..=Duration::from_secs(2),
             rate_limit_share: 0.0,
             outages: Vec::new(),
-            receipt_batch: 500,
+            receipt_batch: MAX_RECEIPTS_PER_CALLBACK,
             receipt_flush: Duration::from_millis(50),
             seed: None,
         }
@@ -183,7 +187,7 @@ impl Vendor {
         let inner = Inner {
             default_callback: config.callback_url.as_deref().map(Arc::from),
             latency_nanos: (saturating_nanos(lo), saturating_nanos(hi.max(lo))),
-            receipt_batch: config.receipt_batch.max(1),
+            receipt_batch: config.receipt_batch.clamp(1, MAX_RECEIPTS_PER_CALLBACK),
             config,
             first_message: OnceLock::new(),
             started: Instant::now(),

@@ -72,8 +72,10 @@ pub fn reference(campaign_id: &str, log_id: i64) -> String {
     format!("{campaign_id}:{log_id}")
 }
 
-fn log_id_of(reference: &str) -> Option<i64> {
-    reference.rsplit_once(':')?.1.parse().ok()
+/// The campaign and log row a [`reference`] names.
+fn parse_reference(reference: &str) -> Option<(&str, i64)> {
+    let (campaign, row) = reference.rsplit_once(':')?;
+    Some((campaign, row.parse().ok()?))
 }
 
 /// `delivery.send`.
@@ -218,7 +220,7 @@ impl SendBatch {
                 let sent: Vec<(i64, String)> = accepted
                     .results
                     .into_iter()
-                    .filter_map(|a| Some((log_id_of(&a.reference)?, a.id)))
+                    .filter_map(|a| Some((parse_reference(&a.reference)?.1, a.id)))
                     .collect();
                 let changes = messages::mark_sent(&mut tx, &sent, now).await?;
                 (changes, true, sent.len())
@@ -300,24 +302,35 @@ impl Handler for ApplyReceipts {
     /// counters once, last.
     #[tracing::instrument(name = "apply_receipts", skip_all, fields(callbacks = envelopes.len(), receipts))]
     async fn handle_all(&self, tx: &mut Tx, envelopes: &[&Envelope]) -> anyhow::Result<()> {
-        let mut updates = Vec::new();
+        let (mut updates, mut unreadable) = (Vec::new(), 0);
         for envelope in envelopes {
             let receipts: Vec<Receipt> = envelope.payload().context("bad delivery.receipts")?;
+            let (count, before) = (receipts.len(), updates.len());
             updates.extend(receipts.into_iter().filter_map(receipt_update));
+            unreadable += count - (updates.len() - before);
         }
         tracing::Span::current().record("receipts", updates.len());
         let applied = messages::apply_receipts(tx, &updates).await?;
-        let (received, delivered, failed) = (updates.len(), applied.delivered, applied.failed);
-        minicrm_metrics::on_commit(move || {
-            minicrm_metrics::delivery::receipts(received, delivered, failed)
-        });
+        if applied.unmatched > 0 {
+            tracing::warn!(
+                unmatched = applied.unmatched,
+                "receipts about no message handed to the vendor were ignored"
+            );
+        }
+        let counts = minicrm_metrics::delivery::Receipts {
+            delivered: applied.delivered,
+            failed: applied.failed,
+            repeats: applied.repeats,
+            unmatched: applied.unmatched + unreadable,
+        };
+        minicrm_metrics::on_commit(move || minicrm_metrics::delivery::receipts(counts));
         add_all(tx, applied.by_campaign, now()).await
     }
 }
 
 /// A vendor receipt as a row change; `None` for a reference that is not one of ours.
 fn receipt_update(r: Receipt) -> Option<ReceiptUpdate> {
-    let Some(log_id) = log_id_of(&r.reference) else {
+    let Some((campaign_id, log_id)) = parse_reference(&r.reference) else {
         tracing::warn!(reference = %r.reference, "a receipt for no message of ours");
         return None;
     };
@@ -326,6 +339,7 @@ fn receipt_update(r: Receipt) -> Option<ReceiptUpdate> {
         .unwrap_or_else(|_| now());
     Some(ReceiptUpdate {
         log_id,
+        campaign_id: campaign_id.to_owned(),
         vendor_message_id: r.message_id,
         delivered: r.status == ReceiptStatus::Delivered,
         reason: r.reason.map(|reason| reason.as_str().to_owned()),

@@ -1,7 +1,7 @@
 //! Ingestion: `POST /customers` and `POST /orders` (one record or up to 10,000) validate at the edge and
 //! answer 202 only once the bus holds the batch; `GET /ingestions/{id}` says what became of it.
 
-use crate::body::JsonBody;
+use crate::body::BatchBody;
 use crate::openapi::{examples, BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity};
 use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
@@ -12,8 +12,8 @@ use axum::Json;
 use minicrm_bus::{queues, Envelope};
 use minicrm_domain::ingest::customer::CustomerBatch;
 use minicrm_domain::ingest::order::OrderBatch;
-use minicrm_domain::ingest::{parse_batch, Context, Record};
-use minicrm_domain::{Batch, NewCustomer, NewOrder, RecordKind, Scope, Timestamp};
+use minicrm_domain::ingest::{BatchOut, Context, ParsedRows, Record};
+use minicrm_domain::{NewCustomer, NewOrder, RecordKind, Scope, Timestamp};
 use minicrm_store::ingestions;
 use serde::Serialize;
 use sha2::Digest;
@@ -46,7 +46,7 @@ async fn customers(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: BatchBody,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Ingest)?;
     let key = idempotency_key(&headers)?;
@@ -81,7 +81,7 @@ async fn orders(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    JsonBody(body): JsonBody,
+    body: BatchBody,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Ingest)?;
     let key = idempotency_key(&headers)?;
@@ -163,7 +163,7 @@ async fn accept<T>(
     kind: RecordKind,
     queue: &'static str,
     idempotency_key: Option<String>,
-    body: axum::body::Bytes,
+    body: BatchBody,
 ) -> Result<Response, ApiError>
 where
     T: Record + Serialize + Send + 'static,
@@ -177,13 +177,30 @@ where
         None => uuid::Uuid::now_v7().to_string(),
     };
     let id = ingestion_id.clone();
-    let api_key_id = Some(caller.id());
+    let api_key_id = caller.id();
     let keyed = idempotency_key.is_some();
+    // A large body's place at the gate is held until its message is published: until then it is in
+    // memory, as text or as the message.
+    let BatchBody {
+        bytes,
+        place: _place,
+    } = body;
+    // The records are parsed as they are written into the message, one at a time: at most the text and
+    // the message are in memory together, and the text goes as soon as the message is made.
     let (count, hash, envelope) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        let hash = keyed.then(|| hex::encode(sha2::Sha256::digest(&body)));
-        let records = parse_batch::<T>(&body, &ctx)?;
-        let count = records.len();
-        let envelope = batch_envelope(id, queue, api_key_id, hash.clone(), records)?;
+        let hash = keyed.then(|| hex::encode(sha2::Sha256::digest(&bytes)));
+        let rows = ParsedRows::<T>::new(&bytes, &ctx)?;
+        let payload = BatchOut {
+            ingestion_id: &id,
+            api_key_id: Some(&api_key_id),
+            request_hash: hash.as_deref(),
+            records: &rows,
+        };
+        // A record takes about as much room in the message as in the request.
+        let envelope = Envelope::sized(id.clone(), queue, 1, &payload, bytes.len() + 64 * 1024)
+            .map_err(anyhow::Error::from)?;
+        let count = rows.finish()?;
+        drop(bytes);
         Ok((count, hash, envelope))
     })
     .await
@@ -234,13 +251,14 @@ pub(crate) fn batch_envelope<T: Serialize>(
     request_hash: Option<String>,
     records: Vec<T>,
 ) -> Result<Envelope, ApiError> {
-    let batch = Batch {
-        ingestion_id: ingestion_id.clone(),
-        api_key_id,
-        request_hash,
+    let batch = BatchOut {
+        ingestion_id: &ingestion_id,
+        api_key_id: api_key_id.as_deref(),
+        request_hash: request_hash.as_deref(),
         records,
     };
-    Ok(Envelope::with_id(ingestion_id, queue, 1, &batch).map_err(anyhow::Error::from)?)
+    let envelope = Envelope::with_id(ingestion_id.clone(), queue, 1, &batch);
+    Ok(envelope.map_err(anyhow::Error::from)?)
 }
 
 /// Records an ingestion and publishes its batch durably; says whether the ingestion is new (`false`:

@@ -133,15 +133,16 @@ impl PartialSchema for Attributes {
 impl ToSchema for Attributes {}
 
 fn attributes(raw: &RawValue) -> Result<Map<String, Value>, String> {
-    let map: Map<String, Value> =
-        serde_json::from_str(raw.get()).map_err(|_| "must be an object".to_owned())?;
-    if map.len() > MAX_ATTRIBUTES {
+    let members = super::capped::object(raw.get(), MAX_ATTRIBUTES)
+        .map_err(|_| "must be an object".to_owned())?;
+    if members.over() {
         return Err(format!(
             "has {} keys; at most {MAX_ATTRIBUTES} are allowed",
-            map.len()
+            members.total
         ));
     }
-    for (key, value) in &map {
+    let mut map = Map::new();
+    for (key, raw) in members.kept {
         let key_ok = (1..=64).contains(&key.len())
             && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !key_ok {
@@ -149,7 +150,12 @@ fn attributes(raw: &RawValue) -> Result<Map<String, Value>, String> {
                 "key '{key}' must be 1 to 64 letters, digits or underscores"
             ));
         }
-        match value {
+        // Looked at before it is parsed: a list or an object is refused without being built.
+        if raw.get().starts_with(['[', '{']) {
+            return Err(format!("'{key}' must be a string, number, boolean or null"));
+        }
+        let value: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        match &value {
             Value::String(s) if s.chars().count() > 1000 => {
                 return Err(format!("'{key}' is longer than 1000 characters"))
             }
@@ -157,11 +163,9 @@ fn attributes(raw: &RawValue) -> Result<Map<String, Value>, String> {
             Value::String(s) if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
                 return Err(format!("'{key}' must not contain control characters"))
             }
-            Value::Array(_) | Value::Object(_) => {
-                return Err(format!("'{key}' must be a string, number, boolean or null"))
-            }
             _ => {}
         }
+        map.insert(key, value);
     }
     Ok(map)
 }

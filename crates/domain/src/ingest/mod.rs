@@ -1,6 +1,7 @@
 //! Ingestion records: a batch of customers or orders as a client sends it, parsed row by row into typed
 //! records. Every bad field of every row is reported (index, field, reason); one bad row refuses the batch.
 
+pub mod capped;
 pub mod customer;
 pub mod order;
 mod row;
@@ -115,6 +116,72 @@ pub trait Record: Sized {
     fn parse(row: &mut Row, raw: &RawValue, ctx: &Context) -> Option<Self>;
 }
 
+/// The payload of an ingestion message as it is written: [`Batch`]'s fields, with the records given by
+/// anything that serialises as their list — a `Vec`, or [`ParsedRows`], which parses each as it writes.
+#[derive(Serialize)]
+pub struct BatchOut<'a, R: Serialize> {
+    pub ingestion_id: &'a str,
+    pub api_key_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_hash: Option<&'a str>,
+    pub records: R,
+}
+
+/// A client's rows, parsed into records one at a time as they are serialised (as the `records` of a
+/// [`BatchOut`]): each record is written and dropped in turn, so a batch's records are never all in
+/// memory beside its text and its message. A bad row writes nothing and its errors are kept; once one
+/// row is bad, no more are written and [`ParsedRows::finish`] refuses the batch with every error.
+pub struct ParsedRows<'a, T> {
+    rows: Vec<&'a RawValue>,
+    ctx: &'a Context,
+    errors: std::cell::RefCell<Vec<FieldError>>,
+    written: std::cell::Cell<usize>,
+    record: std::marker::PhantomData<T>,
+}
+
+impl<'a, T: Record> ParsedRows<'a, T> {
+    /// The rows of one object or an array of up to `MAX_BATCH` objects, not yet parsed.
+    pub fn new(body: &'a [u8], ctx: &'a Context) -> Result<Self, BatchError> {
+        Ok(Self {
+            rows: split_rows(body)?,
+            ctx,
+            errors: Default::default(),
+            written: Default::default(),
+            record: std::marker::PhantomData,
+        })
+    }
+
+    /// After the rows were serialised: how many records were written, or every bad field.
+    pub fn finish(self) -> Result<usize, BatchError> {
+        let errors = self.errors.into_inner();
+        match (errors.is_empty(), self.written.get()) {
+            (true, n) if n == self.rows.len() => Ok(n),
+            (true, _) => Err(BatchError::Malformed(
+                "the records were not all written".into(),
+            )),
+            (false, _) => Err(BatchError::Invalid(errors)),
+        }
+    }
+}
+
+impl<T: Record + Serialize> Serialize for ParsedRows<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut list = serializer.serialize_seq(Some(self.rows.len()))?;
+        for (index, raw) in self.rows.iter().enumerate() {
+            let mut row = Row::new(index);
+            let record = T::parse(&mut row, raw, self.ctx);
+            let mut errors = self.errors.borrow_mut();
+            errors.extend(row.into_errors());
+            if let (Some(record), true) = (record, errors.is_empty()) {
+                list.serialize_element(&record)?;
+                self.written.set(self.written.get() + 1);
+            }
+        }
+        list.end()
+    }
+}
+
 /// Parses one object or an array of up to `MAX_BATCH` objects into typed records, or says why not.
 pub fn parse_batch<T: Record>(body: &[u8], ctx: &Context) -> Result<Vec<T>, BatchError> {
     let rows = split_rows(body)?;
@@ -133,22 +200,32 @@ pub fn parse_batch<T: Record>(body: &[u8], ctx: &Context) -> Result<Vec<T>, Batc
     }
 }
 
+/// The rows of a batch as raw JSON. Past `MAX_BATCH` rows are only counted (see `capped`), so an
+/// oversized batch is refused for what it holds without costing memory for each of its rows.
 fn split_rows(body: &[u8]) -> Result<Vec<&RawValue>, BatchError> {
     let malformed = |e: serde_json::Error| BatchError::Malformed(e.to_string());
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    let rows: Vec<&RawValue> = match first {
-        Some(b'[') => serde_json::from_slice(body).map_err(malformed)?,
-        Some(b'{') => vec![serde_json::from_slice(body).map_err(malformed)?],
+    let text = std::str::from_utf8(body)
+        .map_err(|e| BatchError::Malformed(format!("the body is not UTF-8: {e}")))?;
+    let first = text.bytes().find(|b| !b.is_ascii_whitespace());
+    let rows = match first {
+        Some(b'[') => capped::list(text, MAX_BATCH).map_err(malformed)?,
+        Some(b'{') => {
+            let row: &RawValue = serde_json::from_str(text).map_err(malformed)?;
+            capped::Capped {
+                kept: vec![row],
+                total: 1,
+            }
+        }
         Some(_) => {
-            serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(malformed)?;
+            serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(malformed)?;
             return Err(BatchError::NotObjectOrArray);
         }
         None => return Err(BatchError::Malformed("the body is empty".into())),
     };
-    match rows.len() {
+    match rows.total {
         0 => Err(BatchError::Empty),
         n if n > MAX_BATCH => Err(BatchError::TooMany(n)),
-        _ => Ok(rows),
+        _ => Ok(rows.kept),
     }
 }
 
@@ -162,6 +239,44 @@ mod tests {
             now: Timestamp::parse("2025-01-01T00:00:00Z").unwrap(),
             currency: Currency::INR,
         }
+    }
+
+    #[test]
+    fn rows_parsed_as_they_are_written_make_the_batch_a_consumer_reads() {
+        let body = br#"[{"external_id":"c1","name":"Asha"},{"external_id":"c2","name":"Ravi","city":"Pune"}]"#;
+        let ctx = ctx();
+        let rows = ParsedRows::<NewCustomer>::new(body, &ctx).unwrap();
+        let out = BatchOut {
+            ingestion_id: "i-1",
+            api_key_id: Some("k"),
+            request_hash: None,
+            records: &rows,
+        };
+        let json = serde_json::to_string(&out).unwrap();
+        assert_eq!(rows.finish(), Ok(2));
+        let batch: Batch<NewCustomer> = serde_json::from_str(&json).unwrap();
+        assert_eq!(batch.ingestion_id, "i-1");
+        assert_eq!(batch.api_key_id.as_deref(), Some("k"));
+        assert_eq!(batch.request_hash, None);
+        assert_eq!(
+            batch.records,
+            parse_batch::<NewCustomer>(body, &ctx).unwrap()
+        );
+    }
+
+    #[test]
+    fn rows_parsed_as_they_are_written_refuse_the_batch_with_every_error() {
+        let body = br#"[{"external_id":"c1"},{"external_id":"c2","name":"Ravi"},{"name":"x"}]"#;
+        let ctx = ctx();
+        let rows = ParsedRows::<NewCustomer>::new(body, &ctx).unwrap();
+        serde_json::to_string(&rows).unwrap();
+        let Err(BatchError::Invalid(errors)) = rows.finish() else {
+            panic!("refused")
+        };
+        let places: Vec<_> = errors.iter().map(|e| (e.index, e.field.as_str())).collect();
+        assert_eq!(places, vec![(0, "name"), (2, "external_id")]);
+        let unwritten = ParsedRows::<NewCustomer>::new(body, &ctx).unwrap();
+        assert!(matches!(unwritten.finish(), Err(BatchError::Malformed(_))));
     }
 
     #[test]

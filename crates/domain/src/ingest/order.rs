@@ -181,18 +181,19 @@ fn store_currency(raw: &RawValue, ctx: &Context) -> Result<Currency, String> {
 }
 
 fn items(row: &mut Row, raw: &RawValue, currency: Currency) -> Option<Vec<LineItem>> {
-    let Ok(list) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
+    let Ok(list) = super::capped::list(raw.get(), MAX_ITEMS) else {
         row.error("items", "must be an array of line items");
         return None;
     };
-    if list.len() > MAX_ITEMS {
+    if list.over() {
         row.error(
             "items",
-            format!("has {} items; at most {MAX_ITEMS} are allowed", list.len()),
+            format!("has {} items; at most {MAX_ITEMS} are allowed", list.total),
         );
         return None;
     }
     let parsed: Vec<_> = list
+        .kept
         .iter()
         .enumerate()
         .map(|(i, raw)| row.nested(&format!("items[{i}]."), |row| item(row, raw, currency)))

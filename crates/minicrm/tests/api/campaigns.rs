@@ -14,14 +14,13 @@ crate::on_every_backend!(
     campaigns_are_checked_before_they_are_kept,
     a_segment_in_use_cannot_be_deleted,
     a_scheduled_campaign_waits_and_can_be_cancelled,
-    receipts_need_a_fresh_signature_and_apply_once,
     a_rate_limit_storm_and_an_outage_still_complete,
     cancelling_mid_send_stops_further_sends,
     a_vendor_refusing_our_credentials_fails_the_campaign,
 );
 
 /// `n` customers in Pune and Mumbai; every tenth has an invalid number, every 25th none.
-fn customers(prefix: &str, n: usize) -> Value {
+pub(crate) fn customers(prefix: &str, n: usize) -> Value {
     (0..n)
         .map(|i| {
             let phone = match i {
@@ -35,16 +34,16 @@ fn customers(prefix: &str, n: usize) -> Value {
         .collect()
 }
 
-async fn ingest_customers(app: &TestApp, prefix: &str, n: usize) {
+pub(crate) async fn ingest_customers(app: &TestApp, prefix: &str, n: usize) {
     let id = app.ingest("customers", &customers(prefix, n)).await;
     app.wait_for(&id, "completed").await;
 }
 
-fn everyone() -> Value {
+pub(crate) fn everyone() -> Value {
     json!({"combinator": "and", "rules": [{"field": "name", "operator": "contains", "value": "asha"}]})
 }
 
-async fn create(app: &TestApp, body: Value) -> Value {
+pub(crate) async fn create(app: &TestApp, body: Value) -> Value {
     let response = app
         .post_json("/api/v1/campaigns", &app.admin_key, &body)
         .await;
@@ -54,7 +53,7 @@ async fn create(app: &TestApp, body: Value) -> Value {
     json
 }
 
-async fn wait_until(app: &TestApp, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn wait_until(app: &TestApp, id: &str, done: impl Fn(&Value) -> bool) -> Value {
     let mut last = Value::Null;
     for _ in 0..600 {
         last = app.get_json(&format!("/api/v1/campaigns/{id}")).await;
@@ -66,12 +65,12 @@ async fn wait_until(app: &TestApp, id: &str, done: impl Fn(&Value) -> bool) -> V
     panic!("the campaign never got there: {last}");
 }
 
-async fn wait_for_status(app: &TestApp, id: &str, status: &str) -> Value {
+pub(crate) async fn wait_for_status(app: &TestApp, id: &str, status: &str) -> Value {
     wait_until(app, id, |c| c["status"] == status).await
 }
 
 /// Every log row of a campaign, paged through the API.
-async fn log(app: &TestApp, id: &str) -> Vec<Value> {
+pub(crate) async fn log(app: &TestApp, id: &str) -> Vec<Value> {
     let mut rows = Vec::new();
     let mut cursor = String::new();
     loop {
@@ -89,7 +88,7 @@ async fn log(app: &TestApp, id: &str) -> Vec<Value> {
 }
 
 /// The stats agree with the log, row for row, and every row is final.
-async fn assert_settled(app: &TestApp, campaign: &Value, audience: usize) -> Vec<Value> {
+pub(crate) async fn assert_settled(app: &TestApp, campaign: &Value, audience: usize) -> Vec<Value> {
     let id = campaign["id"].as_str().unwrap();
     let rows = log(app, id).await;
     assert_eq!(rows.len(), audience, "one row per recipient");
@@ -334,140 +333,6 @@ async fn a_scheduled_campaign_waits_and_can_be_cancelled(backend: Backend) {
     assert!(cancelled["cancelled_at"].is_string());
     assert_eq!(cancel(id.to_owned()).await.status(), 409);
     assert_eq!(cancel("no-such".into()).await.status(), 404);
-    app.stop().await;
-}
-
-fn signed(secret: &str, body: &[u8], at: i64) -> String {
-    minicrm_vendor::sign(secret, at, body)
-}
-
-async fn post_receipts(app: &TestApp, body: &Value, signature: Option<String>) -> u16 {
-    let bytes = serde_json::to_vec(body).unwrap();
-    let mut request = app
-        .client
-        .post(format!("{}/api/v1/receipts", app.address))
-        .header("content-type", "application/json");
-    if let Some(s) = signature {
-        request = request.header(minicrm_vendor::SIGNATURE_HEADER, s);
-    }
-    request.body(bytes).send().await.unwrap().status().as_u16()
-}
-
-async fn receipts_need_a_fresh_signature_and_apply_once(backend: Backend) {
-    // A vendor that never answers by itself: the test plays it.
-    let app = spawn_app_with(&backend, |c| {
-        c.vendor.latency = Duration::from_secs(3600)..=Duration::from_secs(3600);
-    })
-    .await;
-    ingest_customers(&app, "R", 12).await;
-    let campaign = create(
-        &app,
-        json!({"name": "R", "rules": everyone(), "channel": "sms", "message": "Hi"}),
-    )
-    .await;
-    let id = campaign["id"].as_str().unwrap();
-    let sent = wait_until(&app, id, |c| c["stats"]["sent"] == 11).await;
-    assert_eq!(
-        sent["stats"]["failed"], 1,
-        "R0 has no phone; R10's number is invalid, but the vendor has not said so yet: {sent}"
-    );
-    let rows = log(&app, id).await;
-    let sent_rows: Vec<&Value> = rows.iter().filter(|r| r["status"] == "sent").collect();
-    let receipt = |row: &Value, status: &str, reason: Option<&str>, at: &str| {
-        json!({"id": format!("vr_{}", row["id"]), "message_id": row["vendor_message_id"],
-               "reference": format!("{id}:{}", row["id"]), "status": status, "reason": reason, "occurred_at": at})
-    };
-    let secret = app.config.api.receipt_secret.clone();
-    let now = chrono::Utc::now().timestamp();
-    let body = json!([
-        receipt(sent_rows[0], "delivered", None, "2026-01-01T00:00:01Z"),
-        receipt(
-            sent_rows[1],
-            "failed",
-            Some("expired"),
-            "2026-01-01T00:00:01Z"
-        ),
-        receipt(
-            sent_rows[2],
-            "failed",
-            Some("carrier_rejected"),
-            "2026-01-01T00:00:01Z"
-        ),
-    ]);
-    let bytes = serde_json::to_vec(&body).unwrap();
-
-    // Refused, and nothing applied: no signature, a wrong one, a stale one.
-    assert_eq!(post_receipts(&app, &body, None).await, 401);
-    assert_eq!(
-        post_receipts(&app, &body, Some(signed("wrong", &bytes, now))).await,
-        401
-    );
-    assert_eq!(
-        post_receipts(&app, &body, Some(signed(&secret, &bytes, now - 3600))).await,
-        401
-    );
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let c = app.get_json(&format!("/api/v1/campaigns/{id}")).await;
-    assert_eq!(
-        (
-            c["stats"]["delivered"].as_i64(),
-            c["stats"]["sent"].as_i64()
-        ),
-        (Some(0), Some(11))
-    );
-
-    // Accepted twice (a redelivery): applied once.
-    for _ in 0..2 {
-        assert_eq!(
-            post_receipts(&app, &body, Some(signed(&secret, &bytes, now))).await,
-            202
-        );
-    }
-    // Out of order: a late "delivered" after "failed" wins; a late "failed" after "delivered" does not.
-    let late = json!([
-        receipt(sent_rows[1], "delivered", None, "2026-01-01T00:00:02Z"),
-        receipt(
-            sent_rows[0],
-            "failed",
-            Some("expired"),
-            "2026-01-01T00:00:02Z"
-        ),
-    ]);
-    let late_bytes = serde_json::to_vec(&late).unwrap();
-    assert_eq!(
-        post_receipts(&app, &late, Some(signed(&secret, &late_bytes, now))).await,
-        202
-    );
-    let c = wait_until(&app, id, |c| c["stats"]["delivered"] == 2).await;
-    assert_eq!(c["stats"]["failed"], 2, "{c}");
-    assert_eq!(c["stats"]["sent"], 8, "{c}");
-    assert_eq!(c["status"], "running");
-    assert_settled(&app, &c, 12).await;
-    let rows = log(&app, id).await;
-    let row = |wanted: &Value| {
-        rows.iter()
-            .find(|r| r["id"] == wanted["id"])
-            .unwrap()
-            .clone()
-    };
-    assert_eq!(row(sent_rows[0])["status"], "delivered");
-    assert_eq!(row(sent_rows[1])["status"], "delivered");
-    assert_eq!(row(sent_rows[1])["failure_reason"], Value::Null);
-    assert_eq!(row(sent_rows[2])["failure_reason"], "carrier_rejected");
-
-    // The rest arrive: the campaign completes.
-    let rest: Vec<Value> = sent_rows[3..]
-        .iter()
-        .map(|r| receipt(r, "delivered", None, "2026-01-01T00:00:03Z"))
-        .collect();
-    let rest = Value::Array(rest);
-    let rest_bytes = serde_json::to_vec(&rest).unwrap();
-    assert_eq!(
-        post_receipts(&app, &rest, Some(signed(&secret, &rest_bytes, now))).await,
-        202
-    );
-    let done = wait_for_status(&app, id, "completed").await;
-    assert_settled(&app, &done, 12).await;
     app.stop().await;
 }
 

@@ -241,6 +241,11 @@ impl Cluster {
         panic!("{name} never answered at {base}/healthz");
     }
 
+    /// The operating system's id of a running process.
+    pub fn pid(&self, name: &str) -> u32 {
+        self.procs[name].child.id().expect("running")
+    }
+
     /// SIGKILL: the process stops wherever it is; nothing is finished, acknowledged or closed.
     pub async fn kill(&mut self, name: &str) {
         let mut proc = self.procs.remove(name).expect("running");

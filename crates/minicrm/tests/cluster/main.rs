@@ -7,5 +7,6 @@
 mod common;
 mod faults;
 mod harness;
+mod memory;
 mod scale_out;
 mod work;
