@@ -120,6 +120,7 @@ async fn assert_settled(app: &TestApp, campaign: &Value, audience: usize) -> Vec
 async fn vendor_stats(app: &TestApp) -> Value {
     app.client
         .get(format!("{}/v1/stats", app.vendor))
+        .bearer_auth(&app.config.vendor.api_key)
         .send()
         .await
         .unwrap()
