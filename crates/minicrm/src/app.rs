@@ -78,10 +78,23 @@ pub struct AppConfig {
     pub schedule_interval: Duration,
 }
 
+/// The shortest secret taken from the settings, in bytes: what `openssl rand -hex 16` gives, and what
+/// keeps an HMAC key or a bearer key out of reach of guessing offline.
+const MIN_SECRET_BYTES: usize = 32;
+
 /// A secret from the settings, or, for `serve` (every role in one process), a fresh one.
 fn secret(given: &Option<String>, roles: Roles, name: &str) -> anyhow::Result<String> {
     match given {
-        Some(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+        Some(s) if !s.trim().is_empty() => {
+            let s = s.trim();
+            anyhow::ensure!(
+                s.len() >= MIN_SECRET_BYTES,
+                "{name} is {} bytes long; it must be at least {MIN_SECRET_BYTES} \
+                 (make one with: openssl rand -hex 32)",
+                s.len()
+            );
+            Ok(s.to_owned())
+        }
         _ if roles == Roles::ALL => Ok(minicrm_store::api_keys::random_secret()),
         _ => anyhow::bail!(
             "{name} must be set when the roles run in separate processes, the same in each"
@@ -455,7 +468,42 @@ pub async fn login_link(db: &Db, auth: &minicrm_api::AuthSettings) -> anyhow::Re
 
 #[cfg(test)]
 mod tests {
-    use super::queue_database_url;
+    use super::{queue_database_url, AppConfig, Roles};
+    use crate::Settings;
+
+    #[test]
+    fn short_hand_set_secrets_are_refused_by_name() {
+        let with = |key: &str, secret: &str| {
+            let mut settings = Settings::defaults("sqlite://unused.db");
+            settings.vendor_api_key = Some(key.to_owned());
+            settings.receipt_secret = Some(secret.to_owned());
+            settings
+        };
+        let long = "k".repeat(32);
+        let error = |settings: &Settings, roles| {
+            let result = AppConfig::from_settings(settings, roles);
+            format!("{:#}", result.expect_err("refused"))
+        };
+        let message = error(&with(&long, "changeme"), Roles::API);
+        assert!(message.contains("MINICRM_RECEIPT_SECRET"), "{message}");
+        assert!(message.contains("32"), "{message}");
+        assert!(
+            !message.contains("changeme"),
+            "the secret is not echoed: {message}"
+        );
+        let message = error(&with(&"k".repeat(31), &long), Roles::WORKER);
+        assert!(message.contains("MINICRM_VENDOR_API_KEY"), "{message}");
+        // `serve` takes no shortcut either: a secret given is a secret checked.
+        let message = error(&with("short", &long), Roles::ALL);
+        assert!(message.contains("MINICRM_VENDOR_API_KEY"), "{message}");
+        // Surrounding spaces do not count towards the length.
+        let padded = format!("  {}  ", "k".repeat(30));
+        let message = error(&with(&long, &padded), Roles::VENDOR);
+        assert!(message.contains("MINICRM_RECEIPT_SECRET"), "{message}");
+        for roles in [Roles::ALL, Roles::API, Roles::WORKER, Roles::VENDOR] {
+            assert!(AppConfig::from_settings(&with(&long, &long), roles).is_ok());
+        }
+    }
 
     #[test]
     fn the_queue_sits_beside_a_sqlite_database() {
