@@ -2,6 +2,7 @@
 //! in `minicrm --help`. Zero configuration runs on SQLite with the database queue on 127.0.0.1:8080.
 
 use clap::{Args, Parser, Subcommand};
+use minicrm_api::auth::forwarded::TrustedProxies;
 use minicrm_bus::{amqp::AmqpOptions, ConsumerOptions};
 use minicrm_domain::Currency;
 use minicrm_workers::IngestSettings;
@@ -343,6 +344,16 @@ pub struct Settings {
         global = true
     )]
     pub signin_per_minute: u32,
+    /// Comma-separated networks (10.0.0.0/8,::1/128) of the proxies in front of the API. Only for a
+    /// connection from one of them are Forwarded / X-Forwarded-For read (from the right) for the
+    /// client's address, which sign-in limits count by. Empty: the TCP peer is the client.
+    #[arg(
+        long,
+        env = "MINICRM_TRUSTED_PROXIES",
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: String,
     /// Requests allowed per API key per second, in bursts of up to twice that; 0: no limit.
     #[arg(
         long,
@@ -519,6 +530,8 @@ impl Settings {
             session_lifetime: Duration::from_secs(self.session_max_hours.max(1) * 3600),
             signin_per_minute: self.signin_per_minute,
             api_key_per_second: self.api_key_per_second,
+            trusted_proxies: TrustedProxies::parse(&self.trusted_proxies)
+                .map_err(|e| anyhow::anyhow!("MINICRM_TRUSTED_PROXIES: {e}"))?,
             ..Default::default()
         };
         if settings.oidc.is_some() {

@@ -4,6 +4,7 @@
 //! the routes that take none are listed in `PUBLIC_ROUTES`, and a test holds the router to that list.
 
 pub mod cookies;
+pub mod forwarded;
 pub mod limits;
 pub mod oidc;
 
@@ -66,6 +67,9 @@ pub struct AuthSettings {
     pub signin_per_minute: u32,
     /// Requests allowed per API key per second (bursts of twice that); 0: no limit.
     pub api_key_per_second: u32,
+    /// The proxies whose `Forwarded` / `X-Forwarded-For` name the client (sign-in limits are per
+    /// client); none by default.
+    pub trusted_proxies: forwarded::TrustedProxies,
 }
 
 impl Default for AuthSettings {
@@ -81,6 +85,7 @@ impl Default for AuthSettings {
             link_ttl: Duration::from_secs(15 * 60),
             signin_per_minute: 30,
             api_key_per_second: 1000,
+            trusted_proxies: forwarded::TrustedProxies::default(),
         }
     }
 }

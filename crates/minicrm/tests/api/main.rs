@@ -13,6 +13,7 @@ mod ingest;
 mod issuer;
 mod metrics;
 mod openapi;
+mod proxies;
 mod segments;
 mod sign_in;
 mod validation;
