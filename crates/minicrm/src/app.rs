@@ -2,6 +2,7 @@
 //! and run until a shutdown signal. Tests build it on port 0 against a fresh database.
 
 use crate::config::Settings;
+use crate::http_server::{self, HttpLimits};
 use anyhow::Context;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -76,6 +77,8 @@ pub struct AppConfig {
     pub vendor: VendorConfig,
     /// How often the scheduler looks for due campaigns.
     pub schedule_interval: Duration,
+    /// Time limits and the connection cap of every HTTP listener.
+    pub http: HttpLimits,
 }
 
 /// The shortest secret taken from the settings, in bytes: what `openssl rand -hex 16` gives, and what
@@ -148,6 +151,7 @@ impl AppConfig {
             vendor_bind: settings.vendor_bind,
             vendor: settings.vendor(&vendor_key, &receipt_secret, None)?,
             schedule_interval: Duration::from_millis(250),
+            http: settings.http(),
         })
     }
 }
@@ -330,11 +334,11 @@ impl Application {
                     self.config.api.auth.link_ttl.as_secs() / 60
                 );
             }
-            let serve = serve_http(listener, state.clone(), shutdown.clone());
+            let serve = serve_http(listener, state.clone(), self.config.http, shutdown.clone());
             roles.spawn(named("api", serve));
         }
         if let Some(listener) = self.operations_listener {
-            let serve = serve_operations(listener, state, shutdown.clone());
+            let serve = serve_operations(listener, state, self.config.http, shutdown.clone());
             roles.spawn(named("operations", serve));
         }
         if self.config.roles.worker {
@@ -355,7 +359,7 @@ impl Application {
             let vendor = minicrm_vendor::Vendor::new(self.config.vendor.clone());
             roles.spawn(named(
                 "vendor",
-                serve_vendor(listener, vendor, shutdown.clone()),
+                serve_vendor(listener, vendor, self.config.http, shutdown.clone()),
             ));
         }
         let mut first_error = None;
@@ -398,6 +402,7 @@ async fn named(
 async fn serve_vendor(
     listener: TcpListener,
     vendor: minicrm_vendor::Vendor,
+    limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, "vendor simulator listening");
@@ -405,9 +410,7 @@ async fn serve_vendor(
         let (vendor, shutdown) = (vendor.clone(), shutdown.clone());
         async move { vendor.run_receipts(shutdown).await }
     });
-    axum::serve(listener, vendor.router())
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
+    http_server::serve(listener, vendor.router(), limits, shutdown).await;
     receipts.await?;
     Ok(())
 }
@@ -415,6 +418,7 @@ async fn serve_vendor(
 async fn serve_http(
     listener: TcpListener,
     state: AppState,
+    limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let app = minicrm_api::router(state)
@@ -427,12 +431,7 @@ async fn serve_http(
         }))
         .layer(TraceLayer::new_for_http());
     tracing::info!(address = %listener.local_addr()?, "minicrm API listening");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown.cancelled_owned())
-    .await?;
+    http_server::serve(listener, app, limits, shutdown).await;
     Ok(())
 }
 
@@ -440,6 +439,7 @@ async fn serve_http(
 async fn serve_operations(
     listener: TcpListener,
     state: AppState,
+    limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let app = minicrm_api::operations_router(state).layer(TimeoutLayer::with_status_code(
@@ -447,9 +447,7 @@ async fn serve_operations(
         Duration::from_secs(30),
     ));
     tracing::info!(address = %listener.local_addr()?, "operations listener (/healthz, /readyz, /metrics)");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
+    http_server::serve(listener, app, limits, shutdown).await;
     Ok(())
 }
 
