@@ -2,6 +2,7 @@
 //! and run until a shutdown signal. Tests build it on port 0 against a fresh database.
 
 use crate::config::Settings;
+use crate::http_server::{self, HttpLimits};
 use anyhow::Context;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -75,12 +76,27 @@ pub struct AppConfig {
     pub vendor: VendorConfig,
     /// How often the scheduler looks for due campaigns.
     pub schedule_interval: Duration,
+    /// Time limits and the connection cap of every HTTP listener.
+    pub http: HttpLimits,
 }
+
+/// The shortest secret taken from the settings, in bytes: what `openssl rand -hex 16` gives, and what
+/// keeps an HMAC key or a bearer key out of reach of guessing offline.
+const MIN_SECRET_BYTES: usize = 32;
 
 /// A secret from the settings, or, for `serve` (every role in one process), a fresh one.
 fn secret(given: &Option<String>, roles: Roles, name: &str) -> anyhow::Result<String> {
     match given {
-        Some(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+        Some(s) if !s.trim().is_empty() => {
+            let s = s.trim();
+            anyhow::ensure!(
+                s.len() >= MIN_SECRET_BYTES,
+                "{name} is {} bytes long; it must be at least {MIN_SECRET_BYTES} \
+                 (make one with: openssl rand -hex 32)",
+                s.len()
+            );
+            Ok(s.to_owned())
+        }
         _ if roles == Roles::ALL => Ok(minicrm_store::api_keys::random_secret()),
         _ => anyhow::bail!(
             "{name} must be set when the roles run in separate processes, the same in each"
@@ -135,6 +151,7 @@ impl AppConfig {
             vendor_bind: settings.vendor_bind,
             vendor: settings.vendor(&vendor_key, &receipt_secret, None)?,
             schedule_interval: Duration::from_millis(250),
+            http: settings.http(),
         })
     }
 }
@@ -317,11 +334,11 @@ impl Application {
                     self.config.api.auth.link_ttl.as_secs() / 60
                 );
             }
-            let serve = serve_http(listener, state.clone(), shutdown.clone());
+            let serve = serve_http(listener, state.clone(), self.config.http, shutdown.clone());
             roles.spawn(named("api", serve));
         }
         if let Some(listener) = self.operations_listener {
-            let serve = serve_operations(listener, state, shutdown.clone());
+            let serve = serve_operations(listener, state, self.config.http, shutdown.clone());
             roles.spawn(named("operations", serve));
         }
         if self.config.roles.worker {
@@ -342,7 +359,7 @@ impl Application {
             let vendor = minicrm_vendor::Vendor::new(self.config.vendor.clone());
             roles.spawn(named(
                 "vendor",
-                serve_vendor(listener, vendor, shutdown.clone()),
+                serve_vendor(listener, vendor, self.config.http, shutdown.clone()),
             ));
         }
         let mut first_error = None;
@@ -385,6 +402,7 @@ async fn named(
 async fn serve_vendor(
     listener: TcpListener,
     vendor: minicrm_vendor::Vendor,
+    limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     tracing::info!(address = %listener.local_addr()?, "vendor simulator listening");
@@ -392,9 +410,7 @@ async fn serve_vendor(
         let (vendor, shutdown) = (vendor.clone(), shutdown.clone());
         async move { vendor.run_receipts(shutdown).await }
     });
-    axum::serve(listener, vendor.router())
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
+    http_server::serve(listener, vendor.router(), limits, shutdown).await;
     receipts.await?;
     Ok(())
 }
@@ -402,6 +418,7 @@ async fn serve_vendor(
 async fn serve_http(
     listener: TcpListener,
     state: AppState,
+    limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let app = minicrm_api::router(state)
@@ -413,12 +430,7 @@ async fn serve_http(
             minicrm_api::ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }));
     tracing::info!(address = %listener.local_addr()?, "minicrm API listening");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown.cancelled_owned())
-    .await?;
+    http_server::serve(listener, app, limits, shutdown).await;
     Ok(())
 }
 
@@ -426,6 +438,7 @@ async fn serve_http(
 async fn serve_operations(
     listener: TcpListener,
     state: AppState,
+    limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let app = minicrm_api::operations_router(state).layer(TimeoutLayer::with_status_code(
@@ -433,9 +446,7 @@ async fn serve_operations(
         Duration::from_secs(30),
     ));
     tracing::info!(address = %listener.local_addr()?, "operations listener (/healthz, /readyz, /metrics)");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
+    http_server::serve(listener, app, limits, shutdown).await;
     Ok(())
 }
 
@@ -454,7 +465,42 @@ pub async fn login_link(db: &Db, auth: &minicrm_api::AuthSettings) -> anyhow::Re
 
 #[cfg(test)]
 mod tests {
-    use super::queue_database_url;
+    use super::{queue_database_url, AppConfig, Roles};
+    use crate::Settings;
+
+    #[test]
+    fn short_hand_set_secrets_are_refused_by_name() {
+        let with = |key: &str, secret: &str| {
+            let mut settings = Settings::defaults("sqlite://unused.db");
+            settings.vendor_api_key = Some(key.to_owned());
+            settings.receipt_secret = Some(secret.to_owned());
+            settings
+        };
+        let long = "k".repeat(32);
+        let error = |settings: &Settings, roles| {
+            let result = AppConfig::from_settings(settings, roles);
+            format!("{:#}", result.expect_err("refused"))
+        };
+        let message = error(&with(&long, "changeme"), Roles::API);
+        assert!(message.contains("MINICRM_RECEIPT_SECRET"), "{message}");
+        assert!(message.contains("32"), "{message}");
+        assert!(
+            !message.contains("changeme"),
+            "the secret is not echoed: {message}"
+        );
+        let message = error(&with(&"k".repeat(31), &long), Roles::WORKER);
+        assert!(message.contains("MINICRM_VENDOR_API_KEY"), "{message}");
+        // `serve` takes no shortcut either: a secret given is a secret checked.
+        let message = error(&with("short", &long), Roles::ALL);
+        assert!(message.contains("MINICRM_VENDOR_API_KEY"), "{message}");
+        // Surrounding spaces do not count towards the length.
+        let padded = format!("  {}  ", "k".repeat(30));
+        let message = error(&with(&long, &padded), Roles::VENDOR);
+        assert!(message.contains("MINICRM_RECEIPT_SECRET"), "{message}");
+        for roles in [Roles::ALL, Roles::API, Roles::WORKER, Roles::VENDOR] {
+            assert!(AppConfig::from_settings(&with(&long, &long), roles).is_ok());
+        }
+    }
 
     #[test]
     fn the_queue_sits_beside_a_sqlite_database() {

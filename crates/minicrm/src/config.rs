@@ -1,7 +1,9 @@
 //! The command line and its environment variables: every option is documented once, here, and shows
 //! in `minicrm --help`. Zero configuration runs on SQLite with the database queue on 127.0.0.1:8080.
 
+use crate::http_server::HttpLimits;
 use clap::{Args, Parser, Subcommand};
+use minicrm_api::auth::forwarded::TrustedProxies;
 use minicrm_bus::{amqp::AmqpOptions, ConsumerOptions};
 use minicrm_domain::Currency;
 use minicrm_workers::IngestSettings;
@@ -353,6 +355,16 @@ pub struct Settings {
         global = true
     )]
     pub signin_per_minute: u32,
+    /// Comma-separated networks (10.0.0.0/8,::1/128) of the proxies in front of the API. Only for a
+    /// connection from one of them are Forwarded / X-Forwarded-For read (from the right) for the
+    /// client's address, which sign-in limits count by. Empty: the TCP peer is the client.
+    #[arg(
+        long,
+        env = "MINICRM_TRUSTED_PROXIES",
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: String,
     /// Requests allowed per API key per second, in bursts of up to twice that; 0: no limit.
     #[arg(
         long,
@@ -406,6 +418,32 @@ pub struct Settings {
     /// /metrics itself).
     #[arg(long, env = "MINICRM_METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
+    /// Seconds a client has to send a request's head (line and headers), from connecting or from its
+    /// first byte on a kept-alive connection; then the connection is closed.
+    #[arg(
+        long,
+        env = "MINICRM_HTTP_HEADER_TIMEOUT_SECS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub http_header_timeout_secs: u64,
+    /// Seconds a kept-alive connection may stay without a request or a byte before it is closed (keep
+    /// a proxy's own idle timeout towards minicrm below this).
+    #[arg(
+        long,
+        env = "MINICRM_HTTP_IDLE_TIMEOUT_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub http_idle_timeout_secs: u64,
+    /// Connections each listener holds open at once; at the cap it accepts no more until one closes.
+    #[arg(
+        long,
+        env = "MINICRM_HTTP_MAX_CONNECTIONS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub http_max_connections: u32,
     /// Log filter, as in RUST_LOG (e.g. info, minicrm=debug).
     #[arg(long, env = "MINICRM_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -529,6 +567,8 @@ impl Settings {
             session_lifetime: Duration::from_secs(self.session_max_hours.max(1) * 3600),
             signin_per_minute: self.signin_per_minute,
             api_key_per_second: self.api_key_per_second,
+            trusted_proxies: TrustedProxies::parse(&self.trusted_proxies)
+                .map_err(|e| anyhow::anyhow!("MINICRM_TRUSTED_PROXIES: {e}"))?,
             ..Default::default()
         };
         if settings.oidc.is_some() {
@@ -562,6 +602,15 @@ impl Settings {
         let stale = Duration::from_secs(self.delivery_stale_secs.max(1));
         let sweep = (stale / 4).clamp(Duration::from_millis(250), Duration::from_secs(15));
         (stale, sweep)
+    }
+
+    /// The limits every HTTP listener keeps; none of them can be zero.
+    pub fn http(&self) -> HttpLimits {
+        HttpLimits {
+            header_timeout: Duration::from_secs(self.http_header_timeout_secs.max(1)),
+            idle_timeout: Duration::from_secs(self.http_idle_timeout_secs.max(1)),
+            max_connections: self.http_max_connections.max(1),
+        }
     }
 
     pub fn ingest(&self) -> IngestSettings {

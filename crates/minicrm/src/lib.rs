@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bench;
 pub mod config;
+pub mod http_server;
 pub mod seed;
 pub mod telemetry;
 

@@ -16,11 +16,16 @@ use serde::de::DeserializeOwned;
 const MAX_REFERENCE_LEN: usize = 256;
 
 pub(crate) fn router(vendor: Vendor) -> Router {
+    // The counters need the key too (they tell what a deployment sent), but no simulated fault, so
+    // that a test can read them in the middle of an outage.
+    let stats = Router::new()
+        .route("/v1/stats", get(stats))
+        .route_layer(middleware::from_fn_with_state(vendor.clone(), require_key));
     Router::new()
         .route("/v1/messages", post(send_one))
         .route("/v1/messages/batch", post(send_batch))
         .route_layer(middleware::from_fn_with_state(vendor.clone(), guard))
-        .route("/v1/stats", get(stats))
+        .merge(stats)
         .route("/healthz", get(healthz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(vendor)
@@ -86,7 +91,12 @@ async fn guard(State(vendor): State<Vendor>, request: Request, next: Next) -> Re
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return response;
     }
-    if !authorized(request.headers(), &inner.config.api_key) {
+    require_key(State(vendor), request, next).await
+}
+
+/// The bearer key, and nothing else.
+async fn require_key(State(vendor): State<Vendor>, request: Request, next: Next) -> Response {
+    if !authorized(request.headers(), &vendor.inner.config.api_key) {
         let mut response = error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

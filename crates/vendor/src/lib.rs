@@ -28,7 +28,8 @@
 //!
 //! The two `/v1/messages` routes first apply the simulated faults (503 in an outage, then 429 with
 //! probability [`VendorConfig::rate_limit_share`]), then require `Authorization: Bearer <api_key>`
-//! (401 otherwise). Every error has an [`ErrorBody`] JSON body.
+//! (401 otherwise). `GET /v1/stats` requires the key too, without the faults. Every error has an
+//! [`ErrorBody`] JSON body.
 //!
 //! # Running it
 //!

@@ -152,6 +152,7 @@ impl Harness {
         let over_http: VendorStats = self
             .http
             .get(format!("{}/v1/stats", self.base))
+            .bearer_auth(KEY)
             .send()
             .await
             .unwrap()
@@ -443,6 +444,33 @@ async fn requests_without_the_right_bearer_key_get_401() {
         .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
     assert_eq!(h.stats().await.accepted, 0);
+    h.stop().await;
+}
+
+/// The counters say what a deployment sent: only its key reads them, and no simulated fault hides them.
+#[tokio::test]
+async fn stats_need_the_bearer_key() {
+    let h = Harness::start(VendorConfig {
+        outages: vec![Duration::ZERO..Duration::from_secs(60)],
+        ..fast("http://127.0.0.1:9/unused")
+    })
+    .await;
+    let url = format!("{}/v1/stats", h.base);
+    let missing = h.http.get(&url).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(missing.headers()["www-authenticate"], "Bearer");
+    assert_eq!(
+        missing.json::<ErrorBody>().await.unwrap().error,
+        "unauthorized"
+    );
+    let wrong = h.http.get(&url).bearer_auth("nope").send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let right = h.http.get(&url).bearer_auth(KEY).send().await.unwrap();
+    assert_eq!(
+        right.status(),
+        StatusCode::OK,
+        "an outage hides no counters"
+    );
     h.stop().await;
 }
 

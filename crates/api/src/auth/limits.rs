@@ -1,8 +1,9 @@
-//! Rate limits (governor's GCRA, kept per key in memory of each API process): sign-in attempts per
-//! client address, and requests per API key. Over the limit a request gets 429 with `Retry-After`.
+//! Rate limits (governor's GCRA, kept per key in memory of each API process, so N processes allow N
+//! times the rate): sign-in attempts per client address, and requests per API key. Over the limit a
+//! request gets 429 with `Retry-After`.
 
 use super::AuthSettings;
-use crate::ApiError;
+use crate::{ApiError, AppState};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use governor::clock::{Clock, DefaultClock};
@@ -63,18 +64,22 @@ impl Limits {
     }
 }
 
-/// The client's address: the TCP peer (a proxy in front should pass its own limits on).
+/// The client's address: the TCP peer, or, when the peer is one of `MINICRM_TRUSTED_PROXIES`, the
+/// client its forwarding headers name (see [`forwarded`](super::forwarded)).
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        let proxies = &state.settings.auth.trusted_proxies;
+        Ok(ClientIp(proxies.client(peer, &parts.headers)))
     }
 }

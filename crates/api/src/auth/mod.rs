@@ -6,6 +6,7 @@
 //! than their current role allows (`ApiKey::effective_scopes`), on every route.
 
 pub mod cookies;
+pub mod forwarded;
 pub mod limits;
 pub mod oidc;
 
@@ -70,6 +71,9 @@ pub struct AuthSettings {
     pub signin_per_minute: u32,
     /// Requests allowed per API key per second (bursts of twice that); 0: no limit.
     pub api_key_per_second: u32,
+    /// The proxies whose `Forwarded` / `X-Forwarded-For` name the client (sign-in limits are per
+    /// client); none by default.
+    pub trusted_proxies: forwarded::TrustedProxies,
 }
 
 impl Default for AuthSettings {
@@ -85,6 +89,7 @@ impl Default for AuthSettings {
             link_ttl: Duration::from_secs(15 * 60),
             signin_per_minute: 30,
             api_key_per_second: 1000,
+            trusted_proxies: forwarded::TrustedProxies::default(),
         }
     }
 }

@@ -26,6 +26,14 @@ pub struct AmqpOptions {
     pub queue_expires: Option<Duration>,
 }
 
+/// A connection's properties on the current tokio runtime: lapin, built without its own runtime,
+/// refuses to connect without them.
+pub fn connection_properties() -> ConnectionProperties {
+    ConnectionProperties::default()
+        .with_executor(tokio_executor_trait::Tokio::current())
+        .with_reactor(tokio_reactor_trait::Tokio::current())
+}
+
 #[derive(Clone)]
 pub struct Amqp {
     db: Db,
@@ -60,9 +68,7 @@ impl Amqp {
 
     /// A connection and a channel, with `queues` declared (each with its dead-letter queue).
     async fn open(&self, queues: &[&str]) -> lapin::Result<(Connection, Channel)> {
-        let properties = ConnectionProperties::default()
-            .with_executor(tokio_executor_trait::Tokio::current())
-            .with_reactor(tokio_reactor_trait::Tokio)
+        let properties = connection_properties()
             .with_connection_name(LongString::from(format!("minicrm-{}", std::process::id())));
         let connection = Connection::connect(&self.amqp.url, properties).await?;
         let channel = connection.create_channel().await?;

@@ -14,6 +14,7 @@ mod issuer;
 mod key_makers;
 mod metrics;
 mod openapi;
+mod proxies;
 mod receipts;
 mod segments;
 mod sign_in;

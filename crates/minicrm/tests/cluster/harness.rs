@@ -296,6 +296,7 @@ impl Cluster {
     pub async fn vendor_stats(&self) -> Value {
         self.client
             .get(format!("{}/v1/stats", self.vendor()))
+            .bearer_auth(&self.env["MINICRM_VENDOR_API_KEY"])
             .send()
             .await
             .unwrap()

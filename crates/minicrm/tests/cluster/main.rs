@@ -5,6 +5,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod connections;
 mod faults;
 mod harness;
 mod memory;

@@ -42,8 +42,9 @@ pub async fn fresh_postgres_database(server_url: &str) -> String {
 /// Deletes a test's RabbitMQ queues at once rather than when they expire: every quorum queue is a
 /// Raft group, and hundreds of idle ones slow the shared broker down for the tests still running.
 pub async fn delete_queues(url: &str, namespace: &str) {
-    use minicrm_bus::lapin::{options::QueueDeleteOptions, Connection, ConnectionProperties};
-    let Ok(connection) = Connection::connect(url, ConnectionProperties::default()).await else {
+    use minicrm_bus::lapin::{options::QueueDeleteOptions, Connection};
+    let properties = minicrm_bus::amqp::connection_properties();
+    let Ok(connection) = Connection::connect(url, properties).await else {
         return;
     };
     if let Ok(channel) = connection.create_channel().await {
