@@ -272,7 +272,7 @@ impl DbQueue {
 #[async_trait]
 impl Bus for DbQueue {
     async fn publish(&self, queue: &str, envelope: &Envelope) -> Result<(), BusError> {
-        queue::enqueue(&self.queue, queue, &envelope.id, &envelope.to_json(), now())
+        queue::enqueue(&self.queue, queue, &envelope.id, envelope.to_json(), now())
             .await
             .map_err(|e| BusError::Unavailable(e.to_string()))?;
         self.published.notify_waiters();
@@ -289,7 +289,7 @@ impl Bus for DbQueue {
         queue: &str,
         envelope: &Envelope,
     ) -> Result<bool, BusError> {
-        queue::enqueue_in(tx, queue, &envelope.id, &envelope.to_json(), now())
+        queue::enqueue_in(tx, queue, &envelope.id, envelope.to_json(), now())
             .await
             .map_err(|e| BusError::Unavailable(e.to_string()))?;
         self.published.notify_waiters();

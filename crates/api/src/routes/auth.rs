@@ -21,6 +21,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+/// What a sign-in page's form can weigh: a token and a nonce. These routes are public, so a body is
+/// held to what they use.
+const FORM_BODY_BYTES: usize = 4 * 1024;
+
 /// `/auth/*`, outside the JSON API.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -29,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(callback))
         .routes(routes!(link::open, link::sign_in))
         .routes(routes!(logout))
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_BODY_BYTES))
 }
 
 /// `/api/v1/me`.

@@ -56,6 +56,15 @@ async fn opening_a_link_spends_nothing(backend: Backend) {
             .starts_with("text/html"));
         assert!(!browser.cookies.contains_key("minicrm_session"));
     }
+    // A form larger than a sign-in's is refused unread (the route is public: its limit is its use).
+    let padding = "x".repeat(64 * 1024);
+    let big = post(
+        &app,
+        &mut browser,
+        &[("token", &token), ("nonce", &padding)],
+    )
+    .await;
+    assert_eq!(big.status(), StatusCode::BAD_REQUEST);
     let page = browser.get(&link).await.text().await.unwrap();
     assert!(
         page.contains(r#"<form method="post" action="/auth/link">"#),
