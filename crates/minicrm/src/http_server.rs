@@ -111,6 +111,7 @@ async fn connection(
     limits: HttpLimits,
     shutdown: CancellationToken,
 ) {
+    tracing::trace!(%peer, "connection accepted");
     let activity = Arc::new(Activity::new(limits, Instant::now()));
     let io = TokioIo::new(Watched {
         stream,
