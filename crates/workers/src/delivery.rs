@@ -67,6 +67,24 @@ impl Default for DeliverySettings {
     }
 }
 
+impl DeliverySettings {
+    /// Messages per vendor request: the configured batch, never more than the vendor takes (1,000)
+    /// nor than one second's worth at the configured rate, so that one request is never a burst
+    /// the rate does not allow.
+    pub fn per_request(&self) -> usize {
+        self.request_batch
+            .clamp(1, 1_000)
+            .min(self.rate_per_second.max(1) as usize)
+    }
+
+    /// The pace of this process's senders: the configured rate, with a burst of one request.
+    fn quota(&self) -> Quota {
+        let rate = NonZeroU32::new(self.rate_per_second.max(1)).expect("non-zero");
+        let burst = NonZeroU32::new(self.per_request() as u32).expect("non-zero");
+        Quota::per_second(rate).allow_burst(burst)
+    }
+}
+
 /// The reference the vendor keeps for a row: unique across campaigns and databases.
 pub fn reference(campaign_id: &str, log_id: i64) -> String {
     format!("{campaign_id}:{log_id}")
@@ -103,9 +121,6 @@ impl SendBatch {
         settings: DeliverySettings,
         shutdown: CancellationToken,
     ) -> anyhow::Result<Self> {
-        let rate = NonZeroU32::new(settings.rate_per_second.max(1)).expect("non-zero");
-        let burst =
-            NonZeroU32::new(settings.request_batch.clamp(1, 1_000) as u32).expect("non-zero");
         let client = reqwest::Client::builder()
             .timeout(settings.request_timeout)
             .pool_max_idle_per_host(16)
@@ -113,7 +128,7 @@ impl SendBatch {
         Ok(Self {
             db,
             client,
-            limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
+            limiter: RateLimiter::direct(settings.quota()),
             settings,
             shutdown,
         })
@@ -247,7 +262,7 @@ impl Handler for SendBatch {
         tracing::Span::current()
             .record("campaign_id", batch.campaign_id.as_str())
             .record("chunk", batch.chunk);
-        let per_request = self.settings.request_batch.clamp(1, 1_000);
+        let per_request = self.settings.per_request();
         for (i, ids) in batch.customer_ids.chunks(per_request).enumerate() {
             // Paced before the claim, so claimed rows go out at once; the campaign is read again
             // before every request, so a cancel stops the sending within one request.
@@ -386,4 +401,35 @@ pub async fn sweeper(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// N messages at rate R take at least (N − R) / R seconds: the first second's worth may go at
+    /// once, never more. Before, the burst was the request batch (1,000) whatever the rate, so a
+    /// process sent 1,000 messages at once at 100 a second.
+    #[tokio::test]
+    async fn the_pace_holds_the_configured_rate() {
+        let settings = DeliverySettings {
+            rate_per_second: 50,
+            ..Default::default()
+        };
+        assert_eq!(settings.per_request(), 50);
+        let limiter = RateLimiter::direct(settings.quota());
+        let started = std::time::Instant::now();
+        let n = NonZeroU32::new(settings.per_request() as u32).unwrap();
+        for _ in 0..4 {
+            limiter.until_n_ready(n).await.unwrap();
+        }
+        let (messages, rate) = (200.0, 50.0);
+        assert!(
+            started.elapsed().as_secs_f64() >= (messages - rate) / rate - 0.05,
+            "200 messages at 50/s in {:?}",
+            started.elapsed()
+        );
+        let fast = DeliverySettings::default();
+        assert_eq!(fast.per_request(), 1_000, "a fast rate keeps full requests");
+    }
 }

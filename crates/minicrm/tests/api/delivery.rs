@@ -236,6 +236,7 @@ async fn rabbitmq_restarted_during_ingestion_loses_nothing() {
     let (customers, _) = batch("R", 200);
     let c = app.ingest("customers", &customers).await;
     app.wait_for(&c, "completed").await;
+    let _broker = crate::common::RestartBrokerOnExit;
     let restart = tokio::spawn(async {
         tokio::time::sleep(Duration::from_millis(300)).await;
         rabbitmqctl("stop_app").await;

@@ -236,6 +236,7 @@ async fn rabbitmq_restarted_mid_campaign_loses_nothing() {
         handed_over(c) >= 300
     })
     .await;
+    let _broker = crate::common::RestartBrokerOnExit;
     rabbitmqctl("stop_app").await;
     let at_stop = crate::work::campaign(&cluster, &id).await;
     assert_ne!(

@@ -72,6 +72,18 @@ pub async fn rabbitmqctl(command: &str) {
     assert!(status.success(), "rabbitmqctl {command}");
 }
 
+/// Starts the shared RabbitMQ again when dropped, after a panic too: a restart test that fails while
+/// the broker is stopped must not leave it stopped for every test after it.
+pub struct RestartBrokerOnExit;
+
+impl Drop for RestartBrokerOnExit {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("rabbitmqctl")
+            .arg("start_app")
+            .status();
+    }
+}
+
 /// A campaign's rows past the queue: handed to the vendor, or settled (0 before its audience is fixed).
 pub fn handed_over(campaign: &Value) -> i64 {
     let stats = &campaign["stats"];
