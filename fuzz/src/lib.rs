@@ -6,9 +6,9 @@ pub mod oracle;
 pub mod sqlite;
 pub mod tree;
 
-/// The reference evaluator of `crates/segments/tests/reference`, shared rather than copied, so that the
+/// The reference evaluator of `crates/audience/tests/reference`, shared rather than copied, so that the
 /// fuzzer and the property tests hold the compiler to the same meaning.
-#[path = "../../crates/segments/tests/reference/evaluator.rs"]
+#[path = "../../crates/audience/tests/reference/evaluator.rs"]
 pub mod evaluator;
 
 /// The moment every case is evaluated at: 2026-06-01T00:00:00Z, as in the property tests.

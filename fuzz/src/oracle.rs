@@ -32,7 +32,7 @@ fn postgres_binds_every_value(group: &Group) {
     let (sql, values) = Query::select()
         .expr(Func::count(Expr::col(Asterisk)))
         .from(Alias::new("customers"))
-        .cond_where(minicrm_segments::condition(
+        .cond_where(minicrm_audience::condition(
             group,
             Backend::Postgres,
             Timestamp::from_millis(NOW),

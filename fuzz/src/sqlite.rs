@@ -61,7 +61,7 @@ impl Fixture {
         let (sql, values) = Query::select()
             .expr(Func::count(Expr::col(Asterisk)))
             .from(Alias::new("customers"))
-            .cond_where(minicrm_segments::condition(group, Backend::Sqlite, now))
+            .cond_where(minicrm_audience::condition(group, Backend::Sqlite, now))
             .build(SqliteQueryBuilder);
         let params: Vec<rusqlite::types::Value> = values.0.into_iter().map(to_sqlite).collect();
         let mut statement = self

@@ -122,8 +122,7 @@ pub struct OrderOut {
     /// ISO 4217.
     #[schema(example = "INR")]
     pub currency: String,
-    #[schema(value_type = minicrm_domain::OrderStatus)]
-    pub status: String,
+    pub status: minicrm_domain::OrderStatus,
     #[schema(format = DateTime)]
     pub ordered_at: String,
     pub items: Vec<ItemOut>,

@@ -9,6 +9,7 @@
 pub mod amqp;
 pub mod dbqueue;
 mod envelope;
+pub mod ingestions;
 mod retry;
 
 pub use envelope::Envelope;

@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod money;
 pub mod rules;
 pub mod scope;
+pub mod text_enum;
 pub mod time;
 
 pub use contact::{Email, Phone};
@@ -16,7 +17,7 @@ pub use ids::ExternalId;
 pub use ingest::{
     customer::NewCustomer,
     order::{LineItem, NewOrder, OrderStatus},
-    Batch, BatchError, FieldError, RecordKind,
+    Batch, BatchError, FieldError, ImportStatus, IngestionStatus, RecordKind,
 };
 pub use money::{Currency, Money};
 pub use scope::{Role, Scope};

@@ -10,9 +10,9 @@ use minicrm_api::{ApiSettings, AppState};
 use minicrm_bus::amqp::{Amqp, AmqpOptions};
 use minicrm_bus::dbqueue::DbQueue;
 use minicrm_bus::{Bus, ConsumerOptions};
+use minicrm_simulator::VendorConfig;
 use minicrm_store::{Db, DbOptions};
-use minicrm_vendor::VendorConfig;
-use minicrm_workers::delivery::DeliverySettings;
+use minicrm_workers::DeliverySettings;
 use minicrm_workers::IngestSettings;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -356,7 +356,7 @@ impl Application {
             roles.spawn(named("worker", run));
         }
         if let Some(listener) = self.vendor_listener {
-            let vendor = minicrm_vendor::Vendor::new(self.config.vendor.clone());
+            let vendor = minicrm_simulator::Vendor::new(self.config.vendor.clone());
             roles.spawn(named(
                 "vendor",
                 serve_vendor(listener, vendor, self.config.http, shutdown.clone()),
@@ -401,7 +401,7 @@ async fn named(
 
 async fn serve_vendor(
     listener: TcpListener,
-    vendor: minicrm_vendor::Vendor,
+    vendor: minicrm_simulator::Vendor,
     limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {

@@ -482,7 +482,7 @@ impl Settings {
         api_key: &str,
         secret: &str,
         callback: Option<String>,
-    ) -> anyhow::Result<minicrm_vendor::VendorConfig> {
+    ) -> anyhow::Result<minicrm_simulator::VendorConfig> {
         let millis = |text: &str| -> anyhow::Result<Duration> {
             Ok(Duration::from_millis(text.trim().parse().map_err(
                 |_| anyhow::anyhow!("'{text}' is not a number of milliseconds"),
@@ -522,7 +522,7 @@ impl Settings {
             (0.0..=1.0).contains(&self.vendor_rate_limit_share),
             "MINICRM_VENDOR_RATE_LIMIT_SHARE must be within 0..1"
         );
-        Ok(minicrm_vendor::VendorConfig {
+        Ok(minicrm_simulator::VendorConfig {
             api_key: api_key.to_owned(),
             signing_secret: secret.to_owned(),
             callback_url: callback,

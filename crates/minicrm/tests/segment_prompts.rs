@@ -13,7 +13,7 @@ const EVAL: &str = include_str!("../../assistant/eval/segment_prompts.json");
 async fn audience(db: &Db, json: &Value, now: Timestamp) -> Result<Vec<i64>, String> {
     let group = rules::parse(json, Currency::INR).map_err(|e| format!("invalid rules: {e:?}"))?;
     let mut tx = db.begin().await.unwrap();
-    let ids = minicrm_segments::audience(&mut tx, &group, now)
+    let ids = minicrm_audience::audience(&mut tx, &group, now)
         .await
         .map_err(|e| e.to_string())?;
     tx.rollback().await.unwrap();

@@ -2,7 +2,7 @@
 //! counts rows queued or being handed to the vendor), moved by the same transaction that moves the rows.
 
 use crate::{on_read, on_tx, Db, StoreError, Tx};
-use minicrm_domain::campaign::CampaignStatus;
+use minicrm_domain::campaign::{CampaignStatus, Channel};
 use serde_json::Value;
 use sqlx::types::Json;
 
@@ -12,12 +12,14 @@ pub struct CampaignRow {
     pub name: String,
     pub segment_id: Option<String>,
     pub rules: Json<Value>,
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub subject: Option<String>,
     pub message: String,
     pub objective: Option<String>,
     pub tags: Json<Vec<String>>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: CampaignStatus,
     pub send_at: i64,
     pub created_by: String,
     pub created_at: i64,
@@ -177,6 +179,21 @@ pub async fn add_counts(tx: &mut Tx, id: &str, d: Counts, now: i64) -> Result<()
         .bind(id).bind(d.queued).bind(d.sent).bind(d.delivered).bind(d.failed).bind(d.cancelled).bind(d.chunks_done)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     complete_if_done(tx, id, now).await
+}
+
+/// Adds each campaign's counter changes, in campaign-id order: two transactions that change the
+/// counters of the same campaigns lock their rows in the same order, so they cannot deadlock.
+pub async fn add_counts_in_order(
+    tx: &mut Tx,
+    changes: impl IntoIterator<Item = (String, Counts)>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let mut changes: Vec<_> = changes.into_iter().collect();
+    changes.sort_by(|a, b| a.0.cmp(&b.0));
+    for (campaign, counts) in changes {
+        add_counts(tx, &campaign, counts, now).await?;
+    }
+    Ok(())
 }
 
 /// A running campaign is complete when its audience is written and no row waits for the vendor.

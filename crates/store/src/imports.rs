@@ -2,26 +2,20 @@
 //! ingestion of each batch it published (in order) and the first `MAX_ERRORS` row errors; its progress
 //! is its ingestions' progress, summed.
 
-use crate::ingestions::status as ingestion_status;
 use crate::{on_read, on_tx, Db, StoreError};
-use minicrm_domain::RecordKind;
+use minicrm_domain::{ImportStatus, IngestionStatus, RecordKind};
 
 /// The row errors an import keeps (every one is counted).
 pub const MAX_ERRORS: usize = 1000;
 
-/// `receiving` while the file streams in, `accepted` when every batch of valid rows is published,
-/// `failed` when it stopped midway (what was published before stays accepted; `failure` says why).
-pub mod status {
-    pub const RECEIVING: &str = "receiving";
-    pub const ACCEPTED: &str = "accepted";
-    pub const FAILED: &str = "failed";
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ImportRow {
     pub id: String,
-    pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RecordKind,
+    /// What became of the file; `failure` says why when it `failed`.
+    #[sqlx(try_from = "String")]
+    pub status: ImportStatus,
     pub file_name: Option<String>,
     pub rows_total: i64,
     pub rows_valid: i64,
@@ -92,7 +86,7 @@ pub async fn create(db: &Db, new: &NewImport<'_>) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO imports (id, kind, status, file_name, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(new.id).bind(new.kind.as_str()).bind(status::RECEIVING).bind(new.file_name)
+        .bind(new.id).bind(new.kind.as_str()).bind(ImportStatus::Receiving.as_str()).bind(new.file_name)
         .bind(new.created_by).bind(new.created_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     tx.commit().await
@@ -136,14 +130,14 @@ pub async fn advance(
 pub async fn finish(
     db: &Db,
     id: &str,
-    to: &str,
+    to: ImportStatus,
     failure: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, c => sqlx::query(
         "UPDATE imports SET status = $3, failure = $4, finished_at = $5 WHERE id = $1 AND status = $2")
-        .bind(id).bind(status::RECEIVING).bind(to).bind(failure).bind(now)
+        .bind(id).bind(ImportStatus::Receiving.as_str()).bind(to.as_str()).bind(failure).bind(now)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     tx.commit().await
 }
@@ -188,5 +182,5 @@ pub async fn progress(db: &Db, id: &str) -> Result<Progress, StoreError> {
         CAST(COALESCE(SUM(i.rejected), 0) AS BIGINT) AS rejected \
         FROM import_batches b LEFT JOIN ingestions i ON i.id = b.ingestion_id WHERE b.import_id = $1";
     Ok(on_read!(db, p => sqlx::query_as::<_, Progress>(sql)
-        .bind(id).bind(ingestion_status::COMPLETED).fetch_one(p).await)?)
+        .bind(id).bind(IngestionStatus::Completed.as_str()).fetch_one(p).await)?)
 }

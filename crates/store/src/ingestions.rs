@@ -1,13 +1,15 @@
 //! Ingestions: what became of each accepted batch — persisted, unchanged, pending and rejected rows.
 
 use crate::{on_read, on_tx, Db, StoreError, Tx};
-use minicrm_domain::RecordKind;
+use minicrm_domain::{IngestionStatus, RecordKind};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IngestionRow {
     pub id: String,
-    pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RecordKind,
+    #[sqlx(try_from = "String")]
+    pub status: IngestionStatus,
     pub accepted: i64,
     pub persisted: i64,
     pub unchanged: i64,
@@ -25,16 +27,6 @@ pub struct RejectionRow {
     pub external_id: String,
     pub reason: String,
     pub rejected_at: i64,
-}
-
-/// Status of a batch: `queued` until a consumer has processed it, `pending` while some of its orders
-/// wait for their customer, `completed` when every row is persisted, unchanged or rejected, `failed` when
-/// it never reached the queue.
-pub mod status {
-    pub const QUEUED: &str = "queued";
-    pub const PENDING: &str = "pending";
-    pub const COMPLETED: &str = "completed";
-    pub const FAILED: &str = "failed";
 }
 
 /// An accepted batch as the API records it.
@@ -56,7 +48,7 @@ pub async fn create(tx: &mut Tx, new: &NewIngestion<'_>) -> Result<bool, StoreEr
     let inserted = on_tx!(tx, c => sqlx::query(
         "INSERT INTO ingestions (id, kind, status, accepted, api_key_id, request_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING")
-        .bind(new.id).bind(new.kind.as_str()).bind(status::QUEUED).bind(new.accepted as i64)
+        .bind(new.id).bind(new.kind.as_str()).bind(IngestionStatus::Queued.as_str()).bind(new.accepted as i64)
         .bind(new.api_key_id).bind(new.request_hash).bind(new.created_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(inserted == 1)
@@ -64,19 +56,24 @@ pub async fn create(tx: &mut Tx, new: &NewIngestion<'_>) -> Result<bool, StoreEr
 
 /// Marks an ingestion `queued` again after a failed publish was retried and taken.
 pub async fn mark_requeued(db: &Db, id: &str) -> Result<(), StoreError> {
-    set_status(db, id, status::FAILED, status::QUEUED).await
+    set_status(db, id, IngestionStatus::Failed, IngestionStatus::Queued).await
 }
 
 /// Marks a `queued` ingestion `failed`: its message never reached the bus.
 pub async fn mark_failed(db: &Db, id: &str) -> Result<(), StoreError> {
-    set_status(db, id, status::QUEUED, status::FAILED).await
+    set_status(db, id, IngestionStatus::Queued, IngestionStatus::Failed).await
 }
 
 /// Moves an ingestion from one status to another; a consumer that got there first wins.
-async fn set_status(db: &Db, id: &str, from: &str, to: &str) -> Result<(), StoreError> {
+async fn set_status(
+    db: &Db,
+    id: &str,
+    from: IngestionStatus,
+    to: IngestionStatus,
+) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, c => sqlx::query("UPDATE ingestions SET status = $3 WHERE id = $1 AND status = $2")
-        .bind(id).bind(from).bind(to).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        .bind(id).bind(from.as_str()).bind(to.as_str()).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     tx.commit().await
 }
 
@@ -99,7 +96,7 @@ pub async fn record(tx: &mut Tx, id: &str, delta: Counts, now: i64) -> Result<()
         WHERE id = $1";
     on_tx!(tx, c => sqlx::query(statement)
         .bind(id).bind(delta.persisted).bind(delta.unchanged).bind(delta.pending).bind(delta.rejected).bind(now)
-        .bind(status::PENDING).bind(status::COMPLETED)
+        .bind(IngestionStatus::Pending.as_str()).bind(IngestionStatus::Completed.as_str())
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -135,6 +132,6 @@ pub async fn rejections(db: &Db, id: &str, limit: i64) -> Result<Vec<RejectionRo
 /// Ingestions completed (for the benchmark's waiting).
 pub async fn completed(db: &Db) -> Result<i64, StoreError> {
     Ok(
-        on_read!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM ingestions WHERE status = $1").bind(status::COMPLETED).fetch_one(p).await)?,
+        on_read!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM ingestions WHERE status = $1").bind(IngestionStatus::Completed.as_str()).fetch_one(p).await)?,
     )
 }

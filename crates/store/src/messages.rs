@@ -474,7 +474,8 @@ pub struct MessageRow {
     pub customer_external_id: String,
     pub recipient: Option<String>,
     pub message: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MessageStatus,
     pub attempts: i64,
     pub vendor_message_id: Option<String>,
     pub failure_reason: Option<String>,

@@ -2,7 +2,7 @@
 //! aggregates, in the caller's transaction; and the order listings.
 
 use crate::{on_read, on_tx, sql, Db, StoreError, Tx};
-use minicrm_domain::NewOrder;
+use minicrm_domain::{NewOrder, OrderStatus};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -12,7 +12,8 @@ pub struct OrderRow {
     pub customer_external_id: String,
     pub amount: i64,
     pub currency: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: OrderStatus,
     pub ordered_at: i64,
 }
 

@@ -1,14 +1,35 @@
-//! minicrm's consumers: ingestion of customers and orders, and the sweeper that retries orders parked
-//! while waiting for their customer. Each handler runs inside the transaction that settles its message.
+//! minicrm's worker role: one file per consumer, the campaign scheduler and the sweepers. Each handler
+//! runs inside the transaction that settles its message (see `minicrm_bus::Handler`).
+//!
+//! | file | owns |
+//! |---|---|
+//! | `ingest_customers` | `ingest.customers`: upserts customers, applies orders that waited for them |
+//! | `ingest_orders` | `ingest.orders`: stores orders with their customer's aggregates, parks the rest |
+//! | `ingest`, `apply`, `tally` | what both share: opening a batch, applying orders, counting outcomes |
+//! | `scheduler` | starts due campaigns and publishes their launches |
+//! | `launch` | `campaign.launch`: fixes the audience, splits it into snapshot jobs |
+//! | `snapshot` | `campaign.snapshot`: renders a batch and writes its log rows |
+//! | `send` | `delivery.send`: hands log rows to the vendor at the configured pace |
+//! | `receipts` | `delivery.receipts`: applies the vendor's receipts to the rows they prove |
+//! | `sweepers` | parked orders retried or rejected; rows left `sending` handed out again |
+//! | `jobs` | the jobs the campaign consumers hand each other |
 #![forbid(unsafe_code)]
 
 mod apply;
-pub mod campaigns;
-pub mod customers;
-pub mod delivery;
-pub mod orders;
-pub mod sweeper;
+mod ingest;
+pub mod ingest_customers;
+pub mod ingest_orders;
+mod jobs;
+mod launch;
+mod receipts;
+mod scheduler;
+mod send;
+mod snapshot;
+pub mod sweepers;
 mod tally;
+
+pub use ingest::IngestSettings;
+pub use send::DeliverySettings;
 
 use minicrm_bus::{queues, Bus, Handler};
 use minicrm_store::Db;
@@ -16,66 +37,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// How ingestion waits for customers that have not arrived yet.
-#[derive(Debug, Clone)]
-pub struct IngestSettings {
-    /// How long an order may wait for its customer before it is rejected.
-    pub order_retry_window: Duration,
-    /// The first retry of a parked order; later ones back off exponentially, up to five minutes apart.
-    pub first_retry: Duration,
-    /// How often the sweeper looks for parked orders that are due.
-    pub sweep_interval: Duration,
-}
-
-impl Default for IngestSettings {
-    fn default() -> Self {
-        Self {
-            order_retry_window: Duration::from_secs(3600),
-            first_retry: Duration::from_secs(5),
-            sweep_interval: Duration::from_secs(1),
-        }
-    }
-}
-
 fn now() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-/// Opens an ingestion message: checks its type and version, reads its batch, and makes sure the data
-/// database holds the batch's ingestion record (it travels with the message when the queue keeps its own
-/// database).
-async fn open_batch<T: serde::de::DeserializeOwned>(
-    tx: &mut minicrm_store::Tx,
-    envelope: &minicrm_bus::Envelope,
-    kind: minicrm_domain::RecordKind,
-) -> anyhow::Result<minicrm_domain::Batch<T>> {
-    let expected = format!("ingest.{}", kind.as_str());
-    anyhow::ensure!(
-        envelope.kind == expected && envelope.version == 1,
-        "unexpected message {} v{}",
-        envelope.kind,
-        envelope.version
-    );
-    let batch: minicrm_domain::Batch<T> =
-        anyhow::Context::with_context(envelope.payload(), || format!("bad {expected} batch"))?;
-    tracing::Span::current().record("ingestion_id", batch.ingestion_id.as_str());
-    let record = minicrm_store::ingestions::NewIngestion {
-        id: &batch.ingestion_id,
-        kind,
-        accepted: batch.records.len(),
-        api_key_id: batch.api_key_id.as_deref(),
-        request_hash: batch.request_hash.as_deref(),
-        created_at: envelope.produced_at,
-    };
-    minicrm_store::ingestions::create(tx, &record).await?;
-    Ok(batch)
 }
 
 /// Everything the worker role needs beside the bus and the database.
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
     pub ingest: IngestSettings,
-    pub delivery: delivery::DeliverySettings,
+    pub delivery: DeliverySettings,
     pub currency: minicrm_domain::Currency,
     pub schedule_interval: Duration,
 }
@@ -118,26 +88,26 @@ pub async fn run(
     settings: WorkerSettings,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let customers: Arc<dyn Handler> = Arc::new(customers::IngestCustomers);
-    let orders: Arc<dyn Handler> = Arc::new(orders::IngestOrders {
+    let customers: Arc<dyn Handler> = Arc::new(ingest_customers::IngestCustomers);
+    let orders: Arc<dyn Handler> = Arc::new(ingest_orders::IngestOrders {
         settings: settings.ingest.clone(),
     });
-    let launch: Arc<dyn Handler> = Arc::new(campaigns::LaunchCampaign {
+    let launch: Arc<dyn Handler> = Arc::new(launch::LaunchCampaign {
         bus: bus.clone(),
         currency: settings.currency,
         snapshot_batch: settings.delivery.snapshot_batch,
     });
-    let snapshot: Arc<dyn Handler> = Arc::new(campaigns::SnapshotBatch::new(
+    let snapshot: Arc<dyn Handler> = Arc::new(snapshot::SnapshotBatch::new(
         bus.clone(),
         db.clone(),
         settings.currency,
     ));
-    let send: Arc<dyn Handler> = Arc::new(delivery::SendBatch::new(
+    let send: Arc<dyn Handler> = Arc::new(send::SendBatch::new(
         db.clone(),
         settings.delivery.clone(),
         shutdown.clone(),
     )?);
-    let receipts: Arc<dyn Handler> = Arc::new(delivery::ApplyReceipts);
+    let receipts: Arc<dyn Handler> = Arc::new(receipts::ApplyReceipts);
     let mut tasks = tokio::task::JoinSet::new();
     for (queue, handler) in [
         (queues::INGEST_CUSTOMERS, customers),
@@ -154,14 +124,18 @@ pub async fn run(
             result
         });
     }
-    tasks.spawn(sweeper::run(db.clone(), settings.ingest, shutdown.clone()));
-    tasks.spawn(campaigns::scheduler(
+    tasks.spawn(sweepers::parked_orders(
+        db.clone(),
+        settings.ingest,
+        shutdown.clone(),
+    ));
+    tasks.spawn(scheduler::run(
         bus.clone(),
         db.clone(),
         settings.schedule_interval,
         shutdown.clone(),
     ));
-    tasks.spawn(delivery::sweeper(
+    tasks.spawn(sweepers::stale_sends(
         bus,
         db,
         settings.delivery,

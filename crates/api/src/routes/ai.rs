@@ -170,11 +170,11 @@ pub(crate) async fn recommend(
     let zone = send_time::india();
     let offset = send_time::offset_seconds(zone);
     let since = now.millis() - SEND_TIME_WINDOW_MS;
-    let slots = minicrm_segments::order_slots(&state.db, audience, now, since, offset).await?;
+    let slots = minicrm_audience::order_slots(&state.db, audience, now, since, offset).await?;
     let histogram = send_time::from_epoch_slots(&as_counts(&slots));
     let everyone =
         if histogram.iter().flatten().sum::<u64>() < send_time::MIN_ORDERS && audience.is_some() {
-            let all = minicrm_segments::order_slots(&state.db, None, now, since, offset).await?;
+            let all = minicrm_audience::order_slots(&state.db, None, now, since, offset).await?;
             send_time::from_epoch_slots(&as_counts(&all))
         } else {
             histogram

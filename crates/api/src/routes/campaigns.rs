@@ -56,10 +56,8 @@ pub struct Stats {
 struct CampaignOut {
     id: String,
     name: String,
-    #[schema(value_type = CampaignStatus)]
-    status: String,
-    #[schema(value_type = Channel)]
-    channel: String,
+    status: CampaignStatus,
+    channel: Channel,
     /// The saved segment the audience came from, if it did.
     segment_id: Option<String>,
     /// The audience's rules (a segment's are copied in).
@@ -201,7 +199,7 @@ async fn create(
             name: &campaign.name,
             segment_id,
             rules: &rules,
-            channel: campaign.channel.as_str(),
+            channel: campaign.channel,
             subject: campaign.subject.as_deref(),
             message: &campaign.message,
             objective: campaign.objective.as_deref(),
@@ -379,8 +377,7 @@ pub struct MessageOut {
     pub recipient: Option<String>,
     /// The message as rendered for this customer.
     pub message: String,
-    #[schema(value_type = MessageStatus)]
-    pub status: String,
+    pub status: MessageStatus,
     /// Sends tried.
     pub attempts: i64,
     pub vendor_message_id: Option<String>,
@@ -493,43 +490,15 @@ async fn summary(
     let row = campaigns::get(&state.db, &id)
         .await
         .map_err(not_found(&id))?;
-    let currency = state.settings.currency;
-    let unit = 10i64.pow(currency.exponent());
-    let thresholds = [1_000 * unit, 5_000 * unit, 25_000 * unit];
-    let money = |minor: i64| minicrm_domain::campaign::template::format_amount(minor, currency);
+    let tiers = insights::SpendTiers::of(state.settings.currency);
     let started = row.started_at.unwrap_or(row.created_at);
     let mut buckets = Vec::new();
-    for (i, (dimension, _)) in insights::DIMENSIONS.iter().enumerate() {
-        for slice in insights::slices(&state.db, &id, i, started, thresholds).await? {
-            let label = match (*dimension, slice.key.as_str()) {
-                ("spend_tier", "a") => format!("spend under {}", money(thresholds[0])),
-                ("spend_tier", "b") => format!(
-                    "spend {}–{}",
-                    money(thresholds[0]),
-                    money(thresholds[1] - unit)
-                ),
-                ("spend_tier", "c") => format!(
-                    "spend {}–{}",
-                    money(thresholds[1]),
-                    money(thresholds[2] - unit)
-                ),
-                ("spend_tier", _) => format!("spend {} and over", money(thresholds[2])),
-                ("city", "") => "no city".to_owned(),
-                ("city", city) => city.to_owned(),
-                ("recency", "never") => "never ordered".to_owned(),
-                ("recency", "a") => "last order under 30 days before".to_owned(),
-                ("recency", "b") => "last order 30–89 days before".to_owned(),
-                ("recency", "c") => "last order 90–179 days before".to_owned(),
-                ("recency", _) => "last order 180 days or more before".to_owned(),
-                ("order_count", "a") => "no orders".to_owned(),
-                ("order_count", "b") => "one order".to_owned(),
-                ("order_count", "c") => "2–4 orders".to_owned(),
-                (_, _) => "5 or more orders".to_owned(),
-            };
+    for dimension in &insights::DIMENSIONS {
+        for slice in insights::slices(&state.db, &id, dimension, started, &tiers).await? {
             buckets.push(Bucket {
-                dimension,
+                dimension: dimension.name,
                 key: slice.key,
-                label,
+                label: slice.label,
                 recipients: slice.recipients,
                 delivered: slice.delivered,
                 failed: slice.failed,
@@ -548,8 +517,8 @@ async fn summary(
         .collect();
     let campaign = Campaign {
         name: row.name,
-        channel: row.channel,
-        status: row.status,
+        channel: row.channel.as_str().to_owned(),
+        status: row.status.as_str().to_owned(),
         audience: row.audience.unwrap_or(0),
         sent: row.sent + row.delivered + row.failed,
         delivered: row.delivered,

@@ -9,12 +9,13 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use minicrm_bus::ingestions;
 use minicrm_bus::{queues, Envelope};
 use minicrm_domain::ingest::customer::CustomerBatch;
 use minicrm_domain::ingest::order::OrderBatch;
 use minicrm_domain::ingest::{BatchOut, Context, ParsedRows, Record};
-use minicrm_domain::{NewCustomer, NewOrder, RecordKind, Scope, Timestamp};
-use minicrm_store::ingestions;
+use minicrm_domain::{IngestionStatus, NewCustomer, NewOrder, RecordKind, Scope, Timestamp};
+use minicrm_store::ingestions::{IngestionRow, NewIngestion};
 use serde::Serialize;
 use sha2::Digest;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -208,30 +209,22 @@ where
     tracing::Span::current()
         .record("records", count)
         .record("ingestion_id", ingestion_id.as_str());
-    let refused = |e: minicrm_bus::BusError| {
-        ApiError::Unavailable(format!("the batch was not accepted, send it again: {e}"))
-    };
     let replay = match &hash {
         Some(hash) => earlier_attempt(state, &ingestion_id, hash).await?,
         None => None,
     };
     if let Some(earlier) = replay {
-        // Taken before. Its message may be lost only where the record commits before the publish; the
-        // same message id makes a second publish harmless.
-        let unsure = matches!(
-            earlier.status.as_str(),
-            ingestions::status::QUEUED | ingestions::status::FAILED
-        );
-        if unsure && state.bus.outbox().is_none() {
-            state.bus.publish(queue, &envelope).await.map_err(refused)?;
-            ingestions::mark_requeued(&state.db, &ingestion_id).await?;
-            if earlier.status == ingestions::status::FAILED {
-                minicrm_metrics::ingest::accepted(kind.as_str(), count);
-            }
+        // Taken before; its message may not have reached the bus (see `ingestions::publish_again`).
+        let bus = state.bus.as_ref();
+        let again = ingestions::publish_again(bus, &state.db, &earlier, queue, &envelope)
+            .await
+            .map_err(refused)?;
+        if again && earlier.status == IngestionStatus::Failed {
+            minicrm_metrics::ingest::accepted(kind.as_str(), count);
         }
         return Ok(accepted(count, &ingestion_id, true));
     }
-    let record = ingestions::NewIngestion {
+    let record = NewIngestion {
         id: &ingestion_id,
         kind,
         accepted: count,
@@ -261,37 +254,29 @@ pub(crate) fn batch_envelope<T: Serialize>(
     Ok(envelope.map_err(anyhow::Error::from)?)
 }
 
-/// Records an ingestion and publishes its batch durably; says whether the ingestion is new (`false`:
-/// a concurrent retry under the same idempotency key got here first and published it). A bus that
-/// cannot take the batch is a 503: nothing was accepted.
+/// Records an ingestion and publishes its batch durably (where the record lives is
+/// `minicrm_bus::ingestions`' decision); says whether the ingestion is new (`false`: a concurrent retry
+/// under the same idempotency key got here first and published it). A bus that cannot take the batch
+/// is a 503: nothing was accepted.
+/// A batch the bus did not take: nothing was accepted (503); a store error is what it is.
+fn refused(e: ingestions::AcceptError) -> ApiError {
+    match e {
+        ingestions::AcceptError::Bus(e) => {
+            ApiError::Unavailable(format!("the batch was not accepted, send it again: {e}"))
+        }
+        ingestions::AcceptError::Store(e) => e.into(),
+    }
+}
+
 pub(crate) async fn publish(
     state: &AppState,
-    record: &ingestions::NewIngestion<'_>,
+    record: &NewIngestion<'_>,
     queue: &'static str,
     envelope: &Envelope,
 ) -> Result<bool, ApiError> {
-    let refused = |e: minicrm_bus::BusError| {
-        ApiError::Unavailable(format!("the batch was not accepted, send it again: {e}"))
-    };
-    // The record travels with the message: where the bus keeps its messages in a database, both commit
-    // together there; otherwise the record commits first and the message is published after.
-    let mut tx = state.bus.outbox().unwrap_or(&state.db).begin().await?;
-    let fresh = ingestions::create(&mut tx, record).await?;
-    // A concurrent retry under the same key that got here first has published it already.
-    let published = !fresh
-        || state
-            .bus
-            .publish_in(&mut tx, queue, envelope)
-            .await
-            .map_err(refused)?;
-    tx.commit().await?;
-    if !published {
-        if let Err(e) = state.bus.publish(queue, envelope).await {
-            tracing::error!(error = %e, "could not publish an accepted batch");
-            let _ = ingestions::mark_failed(&state.db, record.id).await;
-            return Err(refused(e));
-        }
-    }
+    let fresh = ingestions::accept(state.bus.as_ref(), &state.db, record, queue, envelope)
+        .await
+        .map_err(refused)?;
     if fresh {
         minicrm_metrics::ingest::accepted(record.kind.as_str(), record.accepted);
     }
@@ -323,7 +308,7 @@ async fn earlier_attempt(
     state: &AppState,
     id: &str,
     hash: &str,
-) -> Result<Option<ingestions::IngestionRow>, ApiError> {
+) -> Result<Option<IngestionRow>, ApiError> {
     match find_ingestion(state, id).await {
         Ok(row) if row.request_hash.as_deref() == Some(hash) => Ok(Some(row)),
         Ok(_) => Err(ApiError::Conflict(
@@ -339,10 +324,11 @@ async fn earlier_attempt(
 #[derive(Serialize, utoipa::ToSchema)]
 struct IngestionOut {
     id: String,
-    #[schema(value_type = RecordKind)]
-    kind: String,
-    #[schema(value_type = IngestionStatus)]
-    status: String,
+    kind: RecordKind,
+    /// `queued` until a consumer has processed the batch, `pending` while some of its orders wait for
+    /// their customer, `completed` when every record is persisted, unchanged or rejected, `failed`
+    /// when it never reached the queue.
+    status: IngestionStatus,
     /// Records taken.
     accepted: i64,
     /// Records written (new or changed).
@@ -363,19 +349,6 @@ struct IngestionOut {
     completed_at: Option<String>,
 }
 
-/// `queued` until a consumer has processed the batch, `pending` while some of its orders wait for
-/// their customer, `completed` when every record is persisted, unchanged or rejected, `failed` when it
-/// never reached the queue.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-enum IngestionStatus {
-    Queued,
-    Pending,
-    Completed,
-    Failed,
-}
-
 /// A record the consumer refused.
 #[derive(Serialize, utoipa::ToSchema)]
 struct RejectionOut {
@@ -390,19 +363,13 @@ struct RejectionOut {
 /// An ingestion from the data database or, while its message still waits, from the bus's outbox. The
 /// outbox forgets it only after the data database has it, so a miss in both means a look at the data
 /// database once more.
-async fn find_ingestion(state: &AppState, id: &str) -> Result<ingestions::IngestionRow, ApiError> {
-    use minicrm_store::StoreError::NotFound;
-    let found = match (ingestions::get(&state.db, id).await, state.bus.outbox()) {
-        (Err(NotFound), Some(outbox)) => match ingestions::get(outbox, id).await {
-            Err(NotFound) => ingestions::get(&state.db, id).await,
-            other => other,
-        },
-        (found, _) => found,
-    };
-    found.map_err(|e| match e {
-        NotFound => ApiError::NotFound(format!("ingestion '{id}'")),
-        other => other.into(),
-    })
+async fn find_ingestion(state: &AppState, id: &str) -> Result<IngestionRow, ApiError> {
+    ingestions::find(state.bus.as_ref(), &state.db, id)
+        .await
+        .map_err(|e| match e {
+            minicrm_store::StoreError::NotFound => ApiError::NotFound(format!("ingestion '{id}'")),
+            other => other.into(),
+        })
 }
 
 /// What became of a batch.
@@ -423,7 +390,7 @@ async fn ingestion(
 ) -> Result<Json<IngestionOut>, ApiError> {
     caller.require_any(&[Scope::Read, Scope::Ingest])?;
     let row = find_ingestion(&state, &id).await?;
-    let rejections = ingestions::rejections(&state.db, &id, 1000).await?;
+    let rejections = minicrm_store::ingestions::rejections(&state.db, &id, 1000).await?;
     let time = crate::output::iso;
     Ok(Json(IngestionOut {
         rejections: rejections

@@ -14,7 +14,6 @@ mod orders;
 mod overview;
 mod people;
 mod receipts;
-mod saved_segments;
 mod segments;
 
 use crate::{ApiError, AppState};
@@ -32,7 +31,6 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(customers::router())
         .merge(orders::router())
         .merge(segments::router())
-        .merge(saved_segments::router())
         .merge(campaigns::router())
         .merge(receipts::router())
         .merge(auth::api_router())

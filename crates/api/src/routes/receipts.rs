@@ -13,7 +13,7 @@ use axum::Json;
 use minicrm_bus::{queues, Envelope};
 use minicrm_domain::ingest::capped;
 use minicrm_domain::Timestamp;
-use minicrm_vendor::{Receipt, MAX_RECEIPTS_PER_CALLBACK};
+use minicrm_messaging::{Receipt, MAX_RECEIPTS_PER_CALLBACK};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -76,7 +76,7 @@ async fn receipts(State(state): State<AppState>, request: Request) -> Result<Res
         .await?
         .bytes;
     // The signature is checked on the bytes as they came, before anything reads them as JSON.
-    minicrm_vendor::verify(
+    minicrm_messaging::verify(
         &state.settings.receipt_secret,
         &signature,
         &body,
@@ -106,7 +106,7 @@ async fn receipts(State(state): State<AppState>, request: Request) -> Result<Res
 /// The signature header, required before the body is read.
 fn signature_of(headers: &HeaderMap) -> Result<String, ApiError> {
     headers
-        .get(minicrm_vendor::SIGNATURE_HEADER)
+        .get(minicrm_messaging::SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
         .ok_or(ApiError::BadSignature(

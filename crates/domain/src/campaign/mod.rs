@@ -10,49 +10,12 @@ use serde::Deserialize;
 use serde_json::Value;
 pub use template::{format_amount, MessageTemplate, Recipient, TemplateError, VARIABLES};
 
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-                utoipa::openapi::schema::ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::schema::Type::String)
-                    .enum_values(Some([$($text),+]))
-                    .into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {}
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-string_enum!(
+crate::text_enum!(
     /// How a message reaches a customer; it decides the recipient (phone or e-mail address).
     Channel { Sms = "sms", Email = "email", Whatsapp = "whatsapp" }
 );
 
-string_enum!(
+crate::text_enum!(
     /// scheduled → running → completed | cancelled | failed.
     CampaignStatus {
         Scheduled = "scheduled",
@@ -63,7 +26,7 @@ string_enum!(
     }
 );
 
-string_enum!(
+crate::text_enum!(
     /// A communication-log row: queued → sending → sent → delivered | failed, or cancelled before it
     /// was sent. `delivered`, `failed` and `cancelled` are final, except that a `delivered` receipt
     /// overrides `failed` (the handset confirmed it); nothing overrides `delivered`.

@@ -31,6 +31,43 @@ impl RecordKind {
     }
 }
 
+impl TryFrom<String> for RecordKind {
+    type Error = crate::text_enum::UnknownText;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        match text.as_str() {
+            "customers" => Ok(Self::Customers),
+            "orders" => Ok(Self::Orders),
+            _ => Err(crate::text_enum::UnknownText {
+                type_name: "RecordKind",
+                text,
+            }),
+        }
+    }
+}
+
+crate::text_enum!(
+    /// What became of an accepted batch: `queued` until a consumer has processed it, `pending` while
+    /// some of its orders wait for their customer, `completed` when every row is persisted, unchanged
+    /// or rejected, `failed` when it never reached the queue.
+    IngestionStatus {
+        Queued = "queued",
+        Pending = "pending",
+        Completed = "completed",
+        Failed = "failed",
+    }
+);
+
+crate::text_enum!(
+    /// A CSV import: `receiving` while the file streams in, `accepted` when every batch of valid rows
+    /// is published, `failed` when it stopped midway (what was published before stays accepted).
+    ImportStatus {
+        Receiving = "receiving",
+        Accepted = "accepted",
+        Failed = "failed",
+    }
+);
+
 /// Declares `$batch`, the schema of an ingestion's body (the type is only that): one `$record`, or an
 /// array of 1 to `MAX_BATCH` of them.
 macro_rules! batch_schema {

@@ -29,6 +29,21 @@ pub enum OrderStatus {
     Refunded,
 }
 
+impl TryFrom<String> for OrderStatus {
+    type Error = crate::text_enum::UnknownText;
+
+    /// Reads the text the store keeps: exactly [`Self::as_str`], unlike the lenient [`Self::parse`].
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or(crate::text_enum::UnknownText {
+                type_name: "OrderStatus",
+                text,
+            })
+    }
+}
+
 impl OrderStatus {
     pub const ALL: [OrderStatus; 4] = [
         Self::Completed,

@@ -9,7 +9,9 @@ use minicrm_bus::amqp::Amqp;
 use minicrm_bus::dbqueue::DbQueue;
 use minicrm_bus::{queues, Envelope, Handler};
 use minicrm_store::{on_read, queue};
-use minicrm_workers::{customers::IngestCustomers, orders::IngestOrders, IngestSettings};
+use minicrm_workers::{
+    ingest_customers::IngestCustomers, ingest_orders::IngestOrders, IngestSettings,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 

@@ -16,7 +16,7 @@ crate::on_every_backend!(
 );
 
 fn signed(secret: &str, body: &[u8], at: i64) -> String {
-    minicrm_vendor::sign(secret, at, body)
+    minicrm_messaging::sign(secret, at, body)
 }
 
 async fn post_receipts(app: &TestApp, body: &Value, signature: Option<String>) -> u16 {
@@ -26,7 +26,7 @@ async fn post_receipts(app: &TestApp, body: &Value, signature: Option<String>) -
         .post(format!("{}/api/v1/receipts", app.address))
         .header("content-type", "application/json");
     if let Some(s) = signature {
-        request = request.header(minicrm_vendor::SIGNATURE_HEADER, s);
+        request = request.header(minicrm_messaging::SIGNATURE_HEADER, s);
     }
     request.body(bytes).send().await.unwrap().status().as_u16()
 }
@@ -296,7 +296,7 @@ async fn a_callback_carries_at_most_500_receipts(backend: Backend) {
         .post(format!("{}/api/v1/receipts", app.address))
         .header("content-type", "application/json")
         .header(
-            minicrm_vendor::SIGNATURE_HEADER,
+            minicrm_messaging::SIGNATURE_HEADER,
             signed(&app.config.api.receipt_secret, &bytes, now),
         )
         .body(bytes)

@@ -9,5 +9,6 @@ mod connections;
 mod faults;
 mod harness;
 mod memory;
+mod pacing;
 mod scale_out;
 mod work;

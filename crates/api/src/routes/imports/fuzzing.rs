@@ -1,7 +1,8 @@
 //! A narrow door for the fuzzer (`fuzz/`): the CSV importer's reader and row handling run over a file
 //! in memory, without HTTP, database or bus. Not an API; it may change with the importer.
 
-use super::{parse, BodyReader, Event};
+use super::reader::BodyReader;
+use super::rows::{parse, Event};
 use axum::body::Bytes;
 use minicrm_domain::ingest::Context;
 use minicrm_domain::{NewCustomer, NewOrder, RecordKind};
