@@ -106,52 +106,49 @@ fn secret(given: &Option<String>, roles: Roles, name: &str) -> anyhow::Result<St
 
 impl AppConfig {
     pub fn from_settings(settings: &Settings, roles: Roles) -> anyhow::Result<Self> {
+        let delivery = &settings.delivery;
         let needs_key = roles.worker || roles.vendor;
         let vendor_key = match needs_key {
-            true => secret(&settings.vendor_api_key, roles, "MINICRM_VENDOR_API_KEY")?,
+            true => secret(&delivery.vendor_api_key, roles, "MINICRM_VENDOR_API_KEY")?,
             false => String::new(),
         };
         let receipt_secret = match roles.api || roles.vendor {
-            true => secret(&settings.receipt_secret, roles, "MINICRM_RECEIPT_SECRET")?,
+            true => secret(&delivery.receipt_secret, roles, "MINICRM_RECEIPT_SECRET")?,
             false => String::new(),
         };
-        let (stale_after, sweep_interval) = settings.delivery_staleness();
+        let (stale_after, sweep_interval) = delivery.staleness();
         Ok(Self {
             roles,
-            db: DbOptions {
-                url: settings.database_url.clone(),
-                max_connections: settings.db_max_connections,
-            },
-            bind: settings.bind,
-            metrics_bind: settings.metrics_bind,
-            amqp: settings.amqp(),
+            db: settings.storage.db(),
+            bind: settings.server.bind,
+            metrics_bind: settings.server.metrics_bind,
+            amqp: settings.bus.amqp(),
             api: ApiSettings {
-                currency: settings.currency()?,
-                max_body_bytes: settings.max_body_bytes,
-                max_large_bodies: settings.max_large_bodies,
-                import_max_bytes: settings.import_max_bytes,
+                currency: settings.ingest.currency()?,
+                max_body_bytes: settings.ingest.max_body_bytes,
+                max_large_bodies: settings.server.max_large_bodies,
+                import_max_bytes: settings.ingest.import_max_bytes,
                 receipt_secret: receipt_secret.clone(),
-                receipt_max_age: Duration::from_secs(settings.receipt_max_age_secs),
-                auth: settings.auth()?,
-                ai: settings.ai()?,
-                web_dir: Some(settings.web_dir.clone().into())
-                    .filter(|d: &std::path::PathBuf| !d.as_os_str().is_empty()),
+                receipt_max_age: Duration::from_secs(delivery.receipt_max_age_secs),
+                auth: settings.sign_in()?,
+                ai: settings.ai.settings()?,
+                web_dir: settings.server.web_dir(),
             },
             consumer: settings.consumer(),
-            ingest: settings.ingest(),
+            ingest: settings.ingest.settings(),
             delivery: DeliverySettings {
-                vendor_url: settings.vendor_url.clone().unwrap_or_default(),
+                vendor_url: delivery.vendor_url.clone().unwrap_or_default(),
                 vendor_api_key: vendor_key.clone(),
-                rate_per_second: settings.delivery_rate,
+                rate_per_second: delivery.delivery_rate,
                 stale_after,
                 sweep_interval,
                 ..Default::default()
             },
-            public_url: settings.public_url.clone(),
-            vendor_bind: settings.vendor_bind,
-            vendor: settings.vendor(&vendor_key, &receipt_secret, None)?,
+            public_url: settings.server.public_url.clone(),
+            vendor_bind: settings.simulator.vendor_bind,
+            vendor: settings.simulator.vendor(&vendor_key, &receipt_secret, None)?,
             schedule_interval: Duration::from_millis(250),
-            http: settings.http(),
+            http: settings.server.http(),
         })
     }
 }
@@ -472,8 +469,8 @@ mod tests {
     fn short_hand_set_secrets_are_refused_by_name() {
         let with = |key: &str, secret: &str| {
             let mut settings = Settings::defaults("sqlite://unused.db");
-            settings.vendor_api_key = Some(key.to_owned());
-            settings.receipt_secret = Some(secret.to_owned());
+            settings.delivery.vendor_api_key = Some(key.to_owned());
+            settings.delivery.receipt_secret = Some(secret.to_owned());
             settings
         };
         let long = "k".repeat(32);

@@ -44,7 +44,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .close()
                     .await;
             }
-            println!("migrations applied to {}", redact(&settings.database_url));
+            println!("migrations applied to {}", redact(&settings.storage.database_url));
             Ok(())
         }
         Command::Seed(args) => {
@@ -65,7 +65,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::LoginLink => {
-            let auth = settings.auth()?;
+            let auth = settings.sign_in()?;
             let db = open_db(&db_options).await?;
             let link = minicrm::app::login_link(&db, &auth).await;
             db.close().await;

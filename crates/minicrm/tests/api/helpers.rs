@@ -66,7 +66,7 @@ pub async fn test_config(backend: &Backend) -> (AppConfig, Option<tempfile::Temp
         }
     };
     let mut settings = Settings::defaults(url);
-    settings.bind = "127.0.0.1:0".parse().unwrap();
+    settings.server.bind = "127.0.0.1:0".parse().unwrap();
     let mut config = AppConfig::from_settings(&settings, Roles::ALL).expect("config");
     config.amqp = amqp;
     config.consumer.poll_interval = Duration::from_millis(50);
