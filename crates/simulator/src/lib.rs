@@ -434,7 +434,7 @@ mod tests {
     fn message(reference: &str, to: &str) -> OutboundMessage {
         OutboundMessage {
             to: to.into(),
-            channel: Channel::Sms,
+            channel: minicrm_messaging::Channel::Sms,
             body: "hi".into(),
             reference: reference.into(),
             callback_url: None,

@@ -1,7 +1,7 @@
 //! A campaign's communication log (`GET /campaigns/{id}/messages`): one row per recipient, in the
 //! order it was queued, paged by cursor and filtered by status.
 
-use super::status_param;
+use super::{not_found, status_param};
 use crate::openapi::{BadRequest, Forbidden, NotFound};
 use crate::output::{cursor_param, encode_cursor, iso as time, trim_page, Page};
 use crate::params::{ApiPath, ApiQuery};
@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::Json;
 use minicrm_domain::campaign::MessageStatus;
 use minicrm_domain::Scope;
+use minicrm_store::campaigns;
 use minicrm_store::messages::{self, MessageRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -113,4 +114,3 @@ async fn log(
         next_cursor,
     }))
 }
-

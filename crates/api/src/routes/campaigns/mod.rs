@@ -7,7 +7,7 @@
 use super::page_limit;
 use crate::body::JsonBody;
 use crate::openapi::{examples, BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity};
-use crate::output::{cursor_param, encode_cursor, iso as time, trim_page, Page};
+use crate::output::{iso as time, trim_page, Page};
 use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
@@ -15,12 +15,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use minicrm_domain::campaign::{
-    Audience, CampaignIn, CampaignStatus, Channel, MessageStatus, NewCampaign, Problem,
+    Audience, CampaignIn, CampaignStatus, Channel, NewCampaign, Problem,
 };
 use minicrm_domain::rules::RuleGroup;
 use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::campaigns::{self, CampaignRow, NewCampaignRow};
-use minicrm_store::messages::{self, MessageRow};
+use minicrm_store::messages;
 use minicrm_store::{segments, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -376,4 +376,3 @@ async fn variables(caller: Caller) -> Result<Json<VariablesOut>, ApiError> {
         variables: minicrm_domain::campaign::VARIABLES,
     }))
 }
-

@@ -9,7 +9,7 @@ use crate::params::ApiPath;
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
 use axum::Json;
-use minicrm_domain::Scope;
+use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::campaigns;
 use serde::Serialize;
 use utoipa::ToSchema;
