@@ -12,6 +12,7 @@ mod params;
 mod problem;
 mod routes;
 mod spans;
+mod unread;
 mod web;
 
 pub use auth::{AuthSettings, Caller};
@@ -105,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             headers::security(secure, request, next)
         }))
+        .layer(axum::middleware::from_fn(unread::close_when_unread))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(spans::layer())
         .with_state(state)

@@ -260,7 +260,7 @@ mod tests {
     fn message_checks() {
         let mut message = OutboundMessage {
             to: "+14155550100".into(),
-            channel: crate::Channel::Sms,
+            channel: minicrm_messaging::Channel::Sms,
             body: "hi".into(),
             reference: "r1".into(),
             callback_url: Some("https://crm.example.com/hooks".into()),

@@ -13,23 +13,23 @@
 //!   [`VendorConfig::success_rate`].
 //! * **Faults.** A share of requests is rate-limited (429 with `Retry-After`) and configured outage
 //!   windows answer 503.
-//! * **Receipts.** After a random latency each accepted message's [`Receipt`] is due; due receipts are
-//!   grouped by callback URL into JSON arrays, signed with [`sign`] in the [`SIGNATURE_HEADER`]
+//! * **Receipts.** After a random latency each accepted message's [`Receipt`](minicrm_messaging::Receipt) is due; due receipts are
+//!   grouped by callback URL into JSON arrays, signed with [`sign`](minicrm_messaging::sign) in the [`SIGNATURE_HEADER`](minicrm_messaging::SIGNATURE_HEADER)
 //!   header, and retried with exponential backoff when the callback fails.
 //!
 //! # Routes
 //!
 //! | Route | Answer |
 //! |---|---|
-//! | `POST /v1/messages` ([`OutboundMessage`]) | 202 [`Accepted`] |
-//! | `POST /v1/messages/batch` ([`BatchRequest`], 1..=[`MAX_BATCH`]) | 202 [`BatchAccepted`], in request order |
-//! | `GET /v1/stats` | 200 [`VendorStats`] |
+//! | `POST /v1/messages` ([`OutboundMessage`](minicrm_messaging::OutboundMessage)) | 202 [`Accepted`](minicrm_messaging::Accepted) |
+//! | `POST /v1/messages/batch` ([`BatchRequest`](minicrm_messaging::BatchRequest), 1..=[`MAX_BATCH`](minicrm_messaging::MAX_BATCH)) | 202 [`BatchAccepted`](minicrm_messaging::BatchAccepted), in request order |
+//! | `GET /v1/stats` | 200 [`VendorStats`](minicrm_messaging::VendorStats) |
 //! | `GET /healthz` | 200 |
 //!
 //! The two `/v1/messages` routes first apply the simulated faults (503 in an outage, then 429 with
 //! probability [`VendorConfig::rate_limit_share`]), then require `Authorization: Bearer <api_key>`
 //! (401 otherwise). `GET /v1/stats` requires the key too, without the faults. Every error has an
-//! [`ErrorBody`] JSON body.
+//! [`ErrorBody`](minicrm_messaging::ErrorBody) JSON body.
 //!
 //! # Running it
 //!
@@ -64,8 +64,7 @@ mod outcome;
 mod receipts;
 
 use minicrm_messaging::{
-    sign, Accepted, BatchAccepted, BatchRequest, Channel, ErrorBody, FailureReason,
-    OutboundMessage, Receipt, VendorStats, MAX_BATCH, MAX_RECEIPTS_PER_CALLBACK, SIGNATURE_HEADER,
+    Accepted, FailureReason, OutboundMessage, VendorStats, MAX_RECEIPTS_PER_CALLBACK,
 };
 pub use outcome::{deterministic_failure, on_dnd_registry};
 
@@ -90,7 +89,7 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 pub struct VendorConfig {
     /// The key clients must send as `Authorization: Bearer <api_key>` on `/v1/messages*`.
     pub api_key: String,
-    /// The HMAC key receipts are signed with (see [`sign`]).
+    /// The HMAC key receipts are signed with (see [`sign`](minicrm_messaging::sign)).
     pub signing_secret: String,
     /// Where receipts go when a message has no `callback_url` of its own. Messages with neither get
     /// an outcome (counted in the stats) but no receipt.
@@ -275,7 +274,7 @@ impl Hasher for PreHashed {
     }
 }
 
-/// The counters behind [`VendorStats`].
+/// The counters behind [`VendorStats`](minicrm_messaging::VendorStats).
 #[derive(Default)]
 pub(crate) struct Counters {
     pub(crate) accepted: AtomicU64,
@@ -435,7 +434,7 @@ mod tests {
     fn message(reference: &str, to: &str) -> OutboundMessage {
         OutboundMessage {
             to: to.into(),
-            channel: Channel::Sms,
+            channel: minicrm_messaging::Channel::Sms,
             body: "hi".into(),
             reference: reference.into(),
             callback_url: None,

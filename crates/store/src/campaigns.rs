@@ -50,7 +50,7 @@ pub struct NewCampaignRow<'a> {
     pub name: &'a str,
     pub segment_id: Option<&'a str>,
     pub rules: &'a Value,
-    pub channel: &'a str,
+    pub channel: Channel,
     pub subject: Option<&'a str>,
     pub message: &'a str,
     pub objective: Option<&'a str>,
@@ -66,7 +66,7 @@ pub async fn create(db: &Db, new: &NewCampaignRow<'_>) -> Result<CampaignRow, St
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO campaigns (id, name, segment_id, rules, channel, subject, message, objective, tags, status, \
          send_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
-        .bind(new.id).bind(new.name).bind(new.segment_id).bind(Json(new.rules)).bind(new.channel)
+        .bind(new.id).bind(new.name).bind(new.segment_id).bind(Json(new.rules)).bind(new.channel.as_str())
         .bind(new.subject).bind(new.message).bind(new.objective).bind(Json(new.tags))
         .bind(CampaignStatus::Scheduled.as_str()).bind(new.send_at).bind(new.created_by).bind(new.created_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;

@@ -65,6 +65,9 @@ async fn opening_a_link_spends_nothing(backend: Backend) {
     )
     .await;
     assert_eq!(big.status(), StatusCode::BAD_REQUEST);
+    // Unread, so the connection closes: the answer says so, and the client does not send its next
+    // request down it (it did, and met a closed socket).
+    assert_eq!(big.headers()[header::CONNECTION], "close");
     let page = browser.get(&link).await.text().await.unwrap();
     assert!(
         page.contains(r#"<form method="post" action="/auth/link">"#),

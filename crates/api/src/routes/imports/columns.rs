@@ -4,7 +4,7 @@
 
 use crate::ApiError;
 use minicrm_domain::campaign::Problem;
-use minicrm_domain::ingest::{Context, Row};
+use minicrm_domain::ingest::{Context, Record, Row};
 use minicrm_domain::{NewCustomer, RecordKind};
 use serde_json::{Map, Value};
 

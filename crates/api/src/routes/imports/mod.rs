@@ -7,7 +7,7 @@
 //! The file is never held whole: the body's chunks feed a CSV reader on a blocking thread through a
 //! small channel, and the reader hands over one batch at a time, so a slow bus slows the upload down.
 
-use super::{ingest, page_limit};
+use super::page_limit;
 use crate::openapi::{
     examples, BadRequest, Forbidden, NotFound, PayloadTooLarge, UnprocessableEntity,
     UnsupportedMediaType,
@@ -15,22 +15,15 @@ use crate::openapi::{
 use crate::output::{iso, iso_opt, trim_page, Page};
 use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use futures::StreamExt;
-use minicrm_bus::{queues, Envelope};
-use minicrm_domain::campaign::Problem;
-use minicrm_domain::ingest::{Context, Record, Row};
-use minicrm_domain::{ImportStatus as Stored, NewCustomer, NewOrder, RecordKind, Scope, Timestamp};
-use minicrm_store::imports::{self, ImportError, ImportRow, Tally, MAX_ERRORS};
-use minicrm_store::ingestions;
+use minicrm_domain::ingest::Context;
+use minicrm_domain::{ImportStatus as Stored, RecordKind, Scope, Timestamp};
+use minicrm_store::imports::{self, ImportError, ImportRow, MAX_ERRORS};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use std::io;
-use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -8,6 +8,7 @@ use crate::routes::ingest;
 use crate::{ApiError, AppState};
 use axum::body::{Body, Bytes};
 use minicrm_bus::queues;
+use minicrm_domain::campaign::Problem;
 use minicrm_domain::ingest::Context;
 use minicrm_domain::{ImportStatus as Stored, NewCustomer, NewOrder, RecordKind, Timestamp};
 use minicrm_store::imports;

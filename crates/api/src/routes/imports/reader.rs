@@ -57,7 +57,7 @@ pub(super) struct BodyReader {
     started: bool,
     /// The byte and line where the row being read began.
     row: (u64, u64),
-    max_row: u64,
+    pub(super) max_row: u64,
 }
 
 impl BodyReader {

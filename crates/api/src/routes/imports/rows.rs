@@ -2,15 +2,16 @@
 //! the same record parser as `POST /customers` and `/orders`, and valid rows are handed to the publisher
 //! in batches of `BATCH_ROWS` (as `Event`s); bad rows are kept with their line.
 
-use super::columns::Columns;
+use super::columns::{problem, Columns};
 use super::reader::{BodyReader, ReadFailure};
+use crate::routes::ingest;
 use crate::ApiError;
 use minicrm_bus::Envelope;
-use minicrm_domain::ingest::{Context, Record};
+use minicrm_domain::ingest::{Context, Record, Row};
 use minicrm_domain::RecordKind;
 use minicrm_store::imports::{ImportError, Tally, MAX_ERRORS};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 /// Valid rows per batch (per ingestion).

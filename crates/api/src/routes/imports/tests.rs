@@ -1,11 +1,16 @@
 //! The CSV reader's tests: rows, columns, batches and the body as it arrives in chunks.
 
-use super::columns::Columns;
-use super::reader::{BodyReader, MAX_ROW_BYTES};
-use super::rows::{parse, Event};
+use super::columns::{Columns, Target};
+use super::reader::{BodyReader, ReadFailure, MAX_ROW_BYTES};
+use super::rows::{parse, parse_row, Event};
+use super::upload::{clean_file_name, disposition_file_name};
 use crate::ApiError;
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap};
 use minicrm_domain::ingest::Context;
 use minicrm_domain::{Currency, NewCustomer, NewOrder, RecordKind, Timestamp};
+use minicrm_store::imports::Tally;
+use tokio::sync::mpsc;
 
 fn ctx() -> Context {
     Context {

@@ -1,12 +1,13 @@
 //! Campaigns: create (now or at a time), list newest first with delivery stats, read with timings and
-//! failures by reason, cancel, and page the communication log. Vendor receipts arrive in `receipts`.
+//! failures by reason, cancel; the communication log is in `log`, the summary and timeline in
+//! `performance`. Vendor receipts arrive in `routes::receipts`.
 //!
 //! Creating and cancelling need the `admin` scope until people have roles; reading needs `read`.
 
 use super::page_limit;
 use crate::body::JsonBody;
 use crate::openapi::{examples, BadRequest, Conflict, Forbidden, NotFound, UnprocessableEntity};
-use crate::output::{cursor_param, encode_cursor, iso as time, trim_page, Page};
+use crate::output::{iso as time, trim_page, Page};
 use crate::params::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState, Caller};
 use axum::extract::State;
@@ -14,27 +15,31 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use minicrm_domain::campaign::{
-    Audience, CampaignIn, CampaignStatus, Channel, MessageStatus, NewCampaign, Problem,
+    Audience, CampaignIn, CampaignStatus, Channel, NewCampaign, Problem,
 };
 use minicrm_domain::rules::RuleGroup;
 use minicrm_domain::{Scope, Timestamp};
 use minicrm_store::campaigns::{self, CampaignRow, NewCampaignRow};
-use minicrm_store::messages::{self, MessageRow};
+use minicrm_store::messages;
 use minicrm_store::{segments, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+mod log;
+mod performance;
+
+pub(super) use log::MessageOut;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(read))
         .routes(routes!(cancel))
-        .routes(routes!(log))
-        .routes(routes!(summary))
-        .routes(routes!(timeline))
         .routes(routes!(variables))
+        .merge(log::router())
+        .merge(performance::router())
 }
 
 /// Delivery counts: one per recipient, by the state of their message.
@@ -138,7 +143,7 @@ impl From<CampaignRow> for CampaignOut {
     }
 }
 
-fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
+pub(super) fn not_found(id: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
     move |e| match e {
         StoreError::NotFound => ApiError::NotFound(format!("campaign '{id}'")),
         other => other.into(),
@@ -255,22 +260,7 @@ struct ListParams {
     status: Option<String>,
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct LogParams {
-    /// Messages per page.
-    #[param(minimum = 1, maximum = 500, default = 50)]
-    limit: Option<i64>,
-    /// The `next_cursor` of the page before (opaque, base64url).
-    #[param(value_type = String, required = false, pattern = "^[A-Za-z0-9_-]+$")]
-    cursor: Option<String>,
-    /// Only messages in this state.
-    #[param(value_type = Option<MessageStatus>)]
-    status: Option<String>,
-}
-
-fn status_param<T>(
+pub(super) fn status_param<T>(
     text: Option<&str>,
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<Option<T>, ApiError> {
@@ -366,85 +356,6 @@ async fn cancel(
     Ok(Json(campaigns::get(&state.db, &id).await?.into()))
 }
 
-/// A row of the communication log: one campaign's message to one customer.
-#[derive(Serialize, ToSchema)]
-pub struct MessageOut {
-    pub id: i64,
-    pub campaign_id: String,
-    pub campaign_name: String,
-    pub customer_external_id: String,
-    /// The phone number or e-mail address; null when the customer has none for the channel.
-    pub recipient: Option<String>,
-    /// The message as rendered for this customer.
-    pub message: String,
-    pub status: MessageStatus,
-    /// Sends tried.
-    pub attempts: i64,
-    pub vendor_message_id: Option<String>,
-    pub failure_reason: Option<String>,
-    #[schema(format = DateTime)]
-    pub queued_at: String,
-    #[schema(format = DateTime)]
-    pub sent_at: Option<String>,
-    #[schema(format = DateTime)]
-    pub delivered_at: Option<String>,
-    #[schema(format = DateTime)]
-    pub failed_at: Option<String>,
-}
-
-impl From<MessageRow> for MessageOut {
-    fn from(m: MessageRow) -> Self {
-        Self {
-            id: m.id,
-            campaign_id: m.campaign_id,
-            campaign_name: m.campaign_name,
-            customer_external_id: m.customer_external_id,
-            recipient: m.recipient,
-            message: m.message,
-            status: m.status,
-            attempts: m.attempts,
-            vendor_message_id: m.vendor_message_id,
-            failure_reason: m.failure_reason,
-            queued_at: time(m.queued_at),
-            sent_at: m.sent_at.map(time),
-            delivered_at: m.delivered_at.map(time),
-            failed_at: m.failed_at.map(time),
-        }
-    }
-}
-
-/// A campaign's communication log.
-///
-/// A campaign's communication log, in the order it was queued. Needs the `read` scope.
-#[utoipa::path(get, path = "/campaigns/{id}/messages", tag = "campaigns", operation_id = "campaign_messages",
-    params(("id" = String, Path, description = "The campaign's id."), LogParams),
-    responses(
-        (status = 200, description = "A page of messages.", body = Page<MessageOut>),
-        (status = 400, response = BadRequest),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ))]
-async fn log(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<String>,
-    ApiQuery(p): ApiQuery<LogParams>,
-) -> Result<Json<Page<MessageOut>>, ApiError> {
-    caller.require(Scope::Read)?;
-    let limit = page_limit(p.limit)?;
-    let status = status_param(p.status.as_deref(), MessageStatus::parse)?;
-    let after = cursor_param(p.cursor.as_deref(), 1)?.map_or(0, |c| c[0]);
-    campaigns::get(&state.db, &id)
-        .await
-        .map_err(not_found(&id))?;
-    let mut rows = messages::page(&state.db, &id, status, after, limit + 1).await?;
-    let next_cursor = trim_page(&mut rows, limit, |r| encode_cursor(&[r.id]));
-    Ok(Json(Page {
-        items: rows.into_iter().map(Into::into).collect(),
-        next_cursor,
-    }))
-}
-
 /// The personalisation variables a message may use.
 #[derive(Serialize, ToSchema)]
 struct VariablesOut {
@@ -464,169 +375,4 @@ async fn variables(caller: Caller) -> Result<Json<VariablesOut>, ApiError> {
     Ok(Json(VariablesOut {
         variables: minicrm_domain::campaign::VARIABLES,
     }))
-}
-
-/// A campaign's performance summary.
-///
-/// The campaign's performance: reached, delivered, failed and the rate; the slices of recipients that
-/// did notably better or worse (spend tier, city, recency, order count); failure reasons; a comparison
-/// with the campaigns before it. A text, and the facts every number in it comes from.
-/// Needs the `read` scope.
-#[utoipa::path(get, path = "/campaigns/{id}/summary", tag = "campaigns", operation_id = "campaign_summary",
-    params(("id" = String, Path, description = "The campaign's id.")),
-    responses(
-        (status = 200, description = "The text and its facts.", body = minicrm_assistant::local::summary::Summary),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ))]
-async fn summary(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<minicrm_assistant::local::summary::Summary>, ApiError> {
-    use minicrm_assistant::local::summary::{self, Bucket, Campaign, Earlier};
-    use minicrm_store::insights;
-    caller.require(Scope::Read)?;
-    let row = campaigns::get(&state.db, &id)
-        .await
-        .map_err(not_found(&id))?;
-    let tiers = insights::SpendTiers::of(state.settings.currency);
-    let started = row.started_at.unwrap_or(row.created_at);
-    let mut buckets = Vec::new();
-    for dimension in &insights::DIMENSIONS {
-        for slice in insights::slices(&state.db, &id, dimension, started, &tiers).await? {
-            buckets.push(Bucket {
-                dimension: dimension.name,
-                key: slice.key,
-                label: slice.label,
-                recipients: slice.recipients,
-                delivered: slice.delivered,
-                failed: slice.failed,
-            });
-        }
-    }
-    let reasons = insights::failure_reasons(&state.db, &id).await?;
-    let earlier: Vec<Earlier> = insights::earlier(&state.db, &id, row.created_at, 5)
-        .await?
-        .into_iter()
-        .map(|e| Earlier {
-            name: e.name,
-            delivered: e.delivered,
-            failed: e.failed,
-        })
-        .collect();
-    let campaign = Campaign {
-        name: row.name,
-        channel: row.channel.as_str().to_owned(),
-        status: row.status.as_str().to_owned(),
-        audience: row.audience.unwrap_or(0),
-        sent: row.sent + row.delivered + row.failed,
-        delivered: row.delivered,
-        failed: row.failed,
-        pending: row.queued + row.sent,
-    };
-    let facts = summary::facts(&campaign, &buckets, &reasons, &earlier);
-    Ok(Json(state.assistant.summary(facts).await))
-}
-
-/// How many buckets a timeline has at most.
-const TIMELINE_BUCKETS: i64 = 60;
-
-/// Running totals over a campaign's life.
-#[derive(Serialize, ToSchema)]
-struct TimelineOut {
-    /// When the campaign started; null (with no points) before it has.
-    #[schema(format = DateTime)]
-    start: Option<String>,
-    bucket_seconds: Option<i64>,
-    points: Vec<PointOut>,
-}
-
-/// The totals at the end of a bucket.
-#[derive(Serialize, ToSchema)]
-struct PointOut {
-    #[schema(format = DateTime)]
-    at: String,
-    sent: i64,
-    delivered: i64,
-    failed: i64,
-}
-
-/// A campaign's delivery over time.
-///
-/// Sent, delivered and failed so far over the campaign's life, as running totals in up to 60 equal
-/// buckets from its start. Needs the `read` scope.
-#[utoipa::path(get, path = "/campaigns/{id}/timeline", tag = "campaigns", operation_id = "campaign_timeline",
-    params(("id" = String, Path, description = "The campaign's id.")),
-    responses(
-        (status = 200, description = "Running totals over time.", body = TimelineOut),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ))]
-async fn timeline(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<TimelineOut>, ApiError> {
-    caller.require(Scope::Read)?;
-    let row = campaigns::get(&state.db, &id)
-        .await
-        .map_err(not_found(&id))?;
-    let Some(start) = row.started_at else {
-        return Ok(Json(TimelineOut {
-            start: None,
-            bucket_seconds: None,
-            points: Vec::new(),
-        }));
-    };
-    let end = [row.completed_at, row.cancelled_at, row.failed_at]
-        .into_iter()
-        .flatten()
-        .max()
-        .filter(|_| row.queued + row.sent == 0)
-        .unwrap_or_else(|| Timestamp::now().millis())
-        .max(start + 1_000);
-    // Whole seconds per bucket, so that the points fall on readable times.
-    let bucket_ms = ((end - start) / TIMELINE_BUCKETS / 1_000 + 1) * 1_000;
-    let counts = minicrm_store::insights::timeline(&state.db, &id, start, bucket_ms).await?;
-    let buckets = ((end - start) / bucket_ms + 1).min(TIMELINE_BUCKETS + 1) as usize;
-    Ok(Json(TimelineOut {
-        start: Some(time(start)),
-        bucket_seconds: Some(bucket_ms / 1_000),
-        points: running_totals(&counts, buckets, start, bucket_ms),
-    }))
-}
-
-/// Counts per (kind, bucket) as running totals at the end of each of `buckets` buckets.
-fn running_totals(
-    counts: &[(String, i64, i64)],
-    buckets: usize,
-    start: i64,
-    bucket_ms: i64,
-) -> Vec<PointOut> {
-    let mut per = vec![[0i64; 3]; buckets];
-    for (kind, bucket, n) in counts {
-        let slot = ((*bucket).max(0) as usize).min(buckets - 1);
-        let column = match kind.as_str() {
-            "sent" => 0,
-            "delivered" => 1,
-            _ => 2,
-        };
-        per[slot][column] += n;
-    }
-    let mut totals = [0i64; 3];
-    per.iter()
-        .enumerate()
-        .map(|(i, counts)| {
-            for (total, n) in totals.iter_mut().zip(counts) {
-                *total += n;
-            }
-            PointOut {
-                at: time(start + (i as i64 + 1) * bucket_ms),
-                sent: totals[0],
-                delivered: totals[1],
-                failed: totals[2],
-            }
-        })
-        .collect()
 }
