@@ -14,6 +14,7 @@ use minicrm_simulator::VendorConfig;
 use minicrm_store::{Db, DbOptions};
 use minicrm_workers::DeliverySettings;
 use minicrm_workers::IngestSettings;
+use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,10 +86,9 @@ pub struct AppConfig {
 const MIN_SECRET_BYTES: usize = 32;
 
 /// A secret from the settings, or, for `serve` (every role in one process), a fresh one.
-fn secret(given: &Option<String>, roles: Roles, name: &str) -> anyhow::Result<String> {
-    match given {
-        Some(s) if !s.trim().is_empty() => {
-            let s = s.trim();
+fn secret(given: &Option<SecretString>, roles: Roles, name: &str) -> anyhow::Result<String> {
+    match given.as_ref().map(|s| s.expose_secret().trim()) {
+        Some(s) if !s.is_empty() => {
             anyhow::ensure!(
                 s.len() >= MIN_SECRET_BYTES,
                 "{name} is {} bytes long; it must be at least {MIN_SECRET_BYTES} \
@@ -146,7 +146,9 @@ impl AppConfig {
             },
             public_url: settings.server.public_url.clone(),
             vendor_bind: settings.simulator.vendor_bind,
-            vendor: settings.simulator.vendor(&vendor_key, &receipt_secret, None)?,
+            vendor: settings
+                .simulator
+                .vendor(&vendor_key, &receipt_secret, None)?,
             schedule_interval: Duration::from_millis(250),
             http: settings.server.http(),
         })
@@ -469,8 +471,8 @@ mod tests {
     fn short_hand_set_secrets_are_refused_by_name() {
         let with = |key: &str, secret: &str| {
             let mut settings = Settings::defaults("sqlite://unused.db");
-            settings.delivery.vendor_api_key = Some(key.to_owned());
-            settings.delivery.receipt_secret = Some(secret.to_owned());
+            settings.delivery.vendor_api_key = Some(key.into());
+            settings.delivery.receipt_secret = Some(secret.into());
             settings
         };
         let long = "k".repeat(32);

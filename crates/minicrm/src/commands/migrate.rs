@@ -2,6 +2,7 @@
 //! beside it, then exit.
 
 use crate::app::{open_db, queue_database_url};
+use crate::config::without_password;
 use minicrm_store::DbOptions;
 
 pub async fn run(db: &DbOptions) -> anyhow::Result<()> {
@@ -9,14 +10,6 @@ pub async fn run(db: &DbOptions) -> anyhow::Result<()> {
     if let Some(url) = queue_database_url(&db.url) {
         open_db(&DbOptions::new(url)).await?.close().await;
     }
-    println!("migrations applied to {}", redact(&db.url));
+    println!("migrations applied to {}", without_password(&db.url));
     Ok(())
-}
-
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_owned(),
-    }
 }

@@ -2,6 +2,7 @@
 //! and patience.
 
 use clap::Args;
+use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 #[derive(Args, Debug, Clone)]
@@ -22,7 +23,7 @@ pub struct AiArgs {
         global = true,
         hide_env_values = true
     )]
-    pub ai_api_key: Option<String>,
+    pub ai_api_key: Option<SecretString>,
     /// The AI provider's base URL (e.g. http://127.0.0.1:11434/v1 for Ollama). Unset: the vendor's own.
     #[arg(long, env = "MINICRM_AI_BASE_URL", global = true)]
     pub ai_base_url: Option<String>,
@@ -44,7 +45,10 @@ impl AiArgs {
     pub fn settings(&self) -> anyhow::Result<minicrm_assistant::AiSettings> {
         let settings = minicrm_assistant::AiSettings {
             provider: self.ai_provider.clone(),
-            api_key: self.ai_api_key.clone(),
+            api_key: self
+                .ai_api_key
+                .as_ref()
+                .map(|k| k.expose_secret().to_owned()),
             base_url: self.ai_base_url.clone(),
             model: self.ai_model.clone(),
             timeout: Duration::from_secs(self.ai_timeout_secs.max(1)),

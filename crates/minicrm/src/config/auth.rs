@@ -3,6 +3,7 @@
 
 use super::server::ServerArgs;
 use clap::Args;
+use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 #[derive(Args, Debug, Clone)]
@@ -18,7 +19,7 @@ pub struct AuthArgs {
         global = true,
         hide_env_values = true
     )]
-    pub oidc_client_secret: Option<String>,
+    pub oidc_client_secret: Option<SecretString>,
     /// The OpenID Connect issuer, found through discovery (ISSUER/.well-known/openid-configuration).
     #[arg(
         long,
@@ -123,7 +124,8 @@ impl AuthArgs {
             client_id: id.to_owned(),
             client_secret: self
                 .oidc_client_secret
-                .clone()
+                .as_ref()
+                .map(|s| s.expose_secret().to_owned())
                 .filter(|s| !s.trim().is_empty()),
         })
     }

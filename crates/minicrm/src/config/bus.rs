@@ -1,13 +1,15 @@
-//! The message bus: RabbitMQ or the database queue, and how the consumers take their messages.
+//! The message bus: RabbitMQ or the database queue, and how the consumers take their messages. The
+//! RabbitMQ URL may carry a password, so it is kept as a secret.
 
 use clap::Args;
 use minicrm_bus::amqp::AmqpOptions;
+use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Args, Debug, Clone)]
 pub struct BusArgs {
     /// RabbitMQ (amqp://user:pass@host:5672/vhost). Unset: the durable queue in the database.
     #[arg(long, env = "MINICRM_AMQP_URL", global = true, hide_env_values = true)]
-    pub amqp_url: Option<String>,
+    pub amqp_url: Option<SecretString>,
     /// Prefix of every RabbitMQ queue name, so deployments can share a broker.
     #[arg(
         long,
@@ -44,7 +46,7 @@ pub struct BusArgs {
 impl BusArgs {
     pub fn amqp(&self) -> Option<AmqpOptions> {
         self.amqp_url.as_ref().map(|url| AmqpOptions {
-            url: url.clone(),
+            url: url.expose_secret().to_owned(),
             namespace: self.amqp_namespace.clone(),
             queue_expires: None,
         })

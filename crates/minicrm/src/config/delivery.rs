@@ -2,6 +2,7 @@
 //! our key there, the receipts' secret, the sending rate and concurrency, and the receipt batches.
 
 use clap::Args;
+use secrecy::SecretString;
 use std::time::Duration;
 
 #[derive(Args, Debug, Clone)]
@@ -16,7 +17,7 @@ pub struct DeliveryArgs {
         global = true,
         hide_env_values = true
     )]
-    pub vendor_api_key: Option<String>,
+    pub vendor_api_key: Option<SecretString>,
     /// The secret the vendor signs receipts with (HMAC-SHA256). `serve` makes one up when unset;
     /// separate processes must share one.
     #[arg(
@@ -25,7 +26,7 @@ pub struct DeliveryArgs {
         global = true,
         hide_env_values = true
     )]
-    pub receipt_secret: Option<String>,
+    pub receipt_secret: Option<SecretString>,
     /// How old a receipt's signature may be, in seconds.
     #[arg(
         long,

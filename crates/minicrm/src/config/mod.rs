@@ -24,7 +24,7 @@ pub use delivery::DeliveryArgs;
 pub use ingest::IngestArgs;
 pub use server::ServerArgs;
 pub use simulator::SimulatorArgs;
-pub use storage::StorageArgs;
+pub use storage::{without_password, StorageArgs};
 
 use clap::{Args, Parser};
 use minicrm_bus::ConsumerOptions;

@@ -1,9 +1,10 @@
 //! Where the data lives: the database URL (the SQLite queue file is named after it) and the pool.
+//! A PostgreSQL URL may carry a password, so these settings print the URL without it.
 
 use clap::Args;
 use minicrm_store::DbOptions;
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Clone)]
 pub struct StorageArgs {
     /// The database: sqlite://path (created if missing; the queue goes beside it in path.queue.db) or
     /// postgres://user@host/db.
@@ -30,5 +31,22 @@ impl StorageArgs {
             url: self.database_url.clone(),
             max_connections: self.db_max_connections,
         }
+    }
+}
+
+impl std::fmt::Debug for StorageArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StorageArgs")
+            .field("database_url", &without_password(&self.database_url))
+            .field("db_max_connections", &self.db_max_connections)
+            .finish()
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
     }
 }
