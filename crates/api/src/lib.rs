@@ -53,7 +53,7 @@ pub struct ApiSettings {
     /// The largest CSV file an import takes, in bytes (it is streamed, never held whole).
     pub import_max_bytes: usize,
     /// The secret vendor receipts are signed with.
-    pub receipt_secret: String,
+    pub receipt_secret: secrecy::SecretString,
     /// How old a receipt's signature may be.
     pub receipt_max_age: std::time::Duration,
     /// How people sign in.
@@ -71,7 +71,7 @@ impl Default for ApiSettings {
             max_body_bytes: 32 * 1024 * 1024,
             max_large_bodies: 2,
             import_max_bytes: 256 * 1024 * 1024,
-            receipt_secret: String::new(),
+            receipt_secret: String::new().into(),
             receipt_max_age: std::time::Duration::from_secs(300),
             auth: AuthSettings::default(),
             ai: Default::default(),

@@ -18,7 +18,7 @@ use std::time::Duration;
 pub struct AiSettings {
     /// `local`, `gemini` or `openai`.
     pub provider: String,
-    pub api_key: Option<String>,
+    pub api_key: Option<secrecy::SecretString>,
     pub base_url: Option<String>,
     pub model: Option<String>,
     pub timeout: Duration,
@@ -49,7 +49,10 @@ impl AiSettings {
                 ))
             }
         };
-        let key = self.api_key.clone().filter(|k| !k.trim().is_empty());
+        let key = self
+            .api_key
+            .clone()
+            .filter(|k| !secrecy::ExposeSecret::expose_secret(k).trim().is_empty());
         if vendor == Vendor::Gemini && key.is_none() {
             return Err("the gemini provider needs MINICRM_AI_API_KEY".into());
         }

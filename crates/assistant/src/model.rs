@@ -15,7 +15,7 @@ pub enum Vendor {
 #[derive(Debug, Clone)]
 pub struct ModelSettings {
     pub vendor: Vendor,
-    pub api_key: Option<String>,
+    pub api_key: Option<secrecy::SecretString>,
     /// The API's base URL: Gemini's or OpenAI's public one when not given.
     pub base_url: Option<String>,
     pub model: Option<String>,
@@ -162,7 +162,9 @@ impl Model {
         });
         let request = self.http.post(url).json(&body);
         match &self.settings.api_key {
-            Some(key) => request.header("x-goog-api-key", key),
+            Some(key) => {
+                request.header("x-goog-api-key", secrecy::ExposeSecret::expose_secret(key))
+            }
             None => request,
         }
     }
@@ -183,7 +185,7 @@ impl Model {
         });
         let request = self.http.post(url).json(&body);
         match &self.settings.api_key {
-            Some(key) => request.bearer_auth(key),
+            Some(key) => request.bearer_auth(secrecy::ExposeSecret::expose_secret(key)),
             None => request,
         }
     }

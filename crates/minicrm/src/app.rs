@@ -128,7 +128,7 @@ impl AppConfig {
                 max_body_bytes: settings.ingest.max_body_bytes,
                 max_large_bodies: settings.server.max_large_bodies,
                 import_max_bytes: settings.ingest.import_max_bytes,
-                receipt_secret: receipt_secret.clone(),
+                receipt_secret: receipt_secret.clone().into(),
                 receipt_max_age: Duration::from_secs(delivery.receipt_max_age_secs),
                 auth: settings.sign_in()?,
                 ai: settings.ai.settings()?,
@@ -138,7 +138,7 @@ impl AppConfig {
             ingest: settings.ingest.settings(),
             delivery: DeliverySettings {
                 vendor_url: delivery.vendor_url.clone().unwrap_or_default(),
-                vendor_api_key: vendor_key.clone(),
+                vendor_api_key: vendor_key.clone().into(),
                 rate_per_second: delivery.delivery_rate,
                 stale_after,
                 sweep_interval,

@@ -97,7 +97,10 @@ async fn guard(State(vendor): State<Vendor>, request: Request, next: Next) -> Re
 
 /// The bearer key, and nothing else.
 async fn require_key(State(vendor): State<Vendor>, request: Request, next: Next) -> Response {
-    if !authorized(request.headers(), &vendor.inner.config.api_key) {
+    if !authorized(
+        request.headers(),
+        secrecy::ExposeSecret::expose_secret(&vendor.inner.config.api_key),
+    ) {
         let mut response = error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

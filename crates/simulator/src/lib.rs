@@ -88,9 +88,9 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct VendorConfig {
     /// The key clients must send as `Authorization: Bearer <api_key>` on `/v1/messages*`.
-    pub api_key: String,
+    pub api_key: secrecy::SecretString,
     /// The HMAC key receipts are signed with (see [`sign`](minicrm_messaging::sign)).
-    pub signing_secret: String,
+    pub signing_secret: secrecy::SecretString,
     /// Where receipts go when a message has no `callback_url` of its own. Messages with neither get
     /// an outcome (counted in the stats) but no receipt.
     pub callback_url: Option<String>,
@@ -119,8 +119,8 @@ impl Default for VendorConfig {
     /// Realistic defaults, with a random 32-byte hex `api_key` and `signing_secret`.
     fn default() -> Self {
         Self {
-            api_key: hex::encode(rand::random::<[u8; 32]>()),
-            signing_secret: hex::encode(rand::random::<[u8; 32]>()),
+            api_key: hex::encode(rand::random::<[u8; 32]>()).into(),
+            signing_secret: hex::encode(rand::random::<[u8; 32]>()).into(),
             callback_url: None,
             success_rate: 0.90,
             latency: Duration::from_millis(200)..=Duration::from_secs(2),
@@ -430,6 +430,7 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
 
     fn message(reference: &str, to: &str) -> OutboundMessage {
         OutboundMessage {
@@ -485,10 +486,14 @@ mod tests {
     #[test]
     fn default_keys_are_random_hex() {
         let (a, b) = (VendorConfig::default(), VendorConfig::default());
-        assert_eq!(a.api_key.len(), 64);
-        assert!(a.signing_secret.bytes().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a.api_key, b.api_key);
-        assert_ne!(a.signing_secret, a.api_key);
+        assert_eq!(a.api_key.expose_secret().len(), 64);
+        assert!(a
+            .signing_secret
+            .expose_secret()
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a.api_key.expose_secret(), b.api_key.expose_secret());
+        assert_ne!(a.signing_secret.expose_secret(), a.api_key.expose_secret());
     }
 
     #[test]

@@ -329,7 +329,7 @@ async fn post_with_retry(
 
 async fn post_once(inner: &Inner, url: &str, body: Bytes) -> Attempt {
     let signature = sign(
-        &inner.config.signing_secret,
+        secrecy::ExposeSecret::expose_secret(&inner.config.signing_secret),
         chrono::Utc::now().timestamp(),
         &body,
     );

@@ -12,11 +12,29 @@ pub enum Backend {
     Postgres,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DbOptions {
     pub url: String,
     /// Connections in the pool (PostgreSQL), or readers beside the one writer (SQLite).
     pub max_connections: u32,
+}
+
+/// Without the URL's password: options are printed in logs and errors.
+impl std::fmt::Debug for DbOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbOptions")
+            .field("url", &without_password(&self.url))
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+/// A connection URL without its credentials (`postgres://…@db:5432/crm`), for what is printed.
+pub fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
 }
 
 impl DbOptions {

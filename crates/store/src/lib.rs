@@ -26,7 +26,7 @@ pub mod segments;
 pub mod sessions;
 mod sql;
 
-pub use connect::{Backend, DbOptions};
+pub use connect::{without_password, Backend, DbOptions};
 pub use error::StoreError;
 pub use fold::fold_function;
 

@@ -28,7 +28,7 @@ use vendor::Answer;
 pub struct DeliverySettings {
     /// The vendor's base URL (`POST {vendor_url}/v1/messages/batch`).
     pub vendor_url: String,
-    pub vendor_api_key: String,
+    pub vendor_api_key: secrecy::SecretString,
     /// Where the vendor posts receipts (`…/api/v1/receipts`); None leaves it to the vendor's own setting.
     pub callback_url: Option<String>,
     /// Messages per second to the vendor, across this process's senders.
@@ -51,7 +51,7 @@ impl Default for DeliverySettings {
     fn default() -> Self {
         Self {
             vendor_url: "http://127.0.0.1:8090".into(),
-            vendor_api_key: String::new(),
+            vendor_api_key: String::new().into(),
             callback_url: None,
             rate_per_second: 20_000,
             request_batch: 1_000,
@@ -141,7 +141,7 @@ impl SendBatch {
         let mut tries = 0;
         loop {
             tries += 1;
-            let key = &self.settings.vendor_api_key;
+            let key = secrecy::ExposeSecret::expose_secret(&self.settings.vendor_api_key);
             let wait = match vendor::call(&self.client, &url, key, request).await {
                 Answer::Accepted(accepted) => return Ok(Outcome::Accepted(accepted)),
                 Answer::Unreadable(e) => return Err(e),

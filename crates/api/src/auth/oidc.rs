@@ -22,7 +22,7 @@ pub const GOOGLE: &str = "https://accounts.google.com";
 pub struct OidcSettings {
     pub issuer: String,
     pub client_id: String,
-    pub client_secret: Option<String>,
+    pub client_secret: Option<secrecy::SecretString>,
 }
 
 /// Why a sign-in was refused, in words for the person at the browser.
@@ -116,7 +116,10 @@ impl Oidc {
         CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.settings.client_id.clone()),
-            self.settings.client_secret.clone().map(ClientSecret::new),
+            self.settings
+                .client_secret
+                .as_ref()
+                .map(|s| ClientSecret::new(secrecy::ExposeSecret::expose_secret(s).to_owned())),
         )
         .set_redirect_uri(self.redirect.clone())
     }

@@ -77,7 +77,7 @@ async fn receipts(State(state): State<AppState>, request: Request) -> Result<Res
         .bytes;
     // The signature is checked on the bytes as they came, before anything reads them as JSON.
     minicrm_messaging::verify(
-        &state.settings.receipt_secret,
+        secrecy::ExposeSecret::expose_secret(&state.settings.receipt_secret),
         &signature,
         &body,
         Timestamp::now().millis() / 1000,

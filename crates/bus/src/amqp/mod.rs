@@ -17,13 +17,24 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AmqpOptions {
     pub url: String,
     /// Prepended to every queue name (`minicrm.ingest.orders`), so deployments and tests can share a broker.
     pub namespace: String,
     /// Deletes queues unused for this long (for tests); `None` in production.
     pub queue_expires: Option<Duration>,
+}
+
+/// Without the URL's password: options are printed in logs and errors.
+impl std::fmt::Debug for AmqpOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AmqpOptions")
+            .field("url", &minicrm_store::without_password(&self.url))
+            .field("namespace", &self.namespace)
+            .field("queue_expires", &self.queue_expires)
+            .finish()
+    }
 }
 
 /// A connection's properties on the current tokio runtime: lapin, built without its own runtime,

@@ -2,7 +2,7 @@
 //! and patience.
 
 use clap::Args;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use std::time::Duration;
 
 #[derive(Args, Debug, Clone)]
@@ -45,10 +45,7 @@ impl AiArgs {
     pub fn settings(&self) -> anyhow::Result<minicrm_assistant::AiSettings> {
         let settings = minicrm_assistant::AiSettings {
             provider: self.ai_provider.clone(),
-            api_key: self
-                .ai_api_key
-                .as_ref()
-                .map(|k| k.expose_secret().to_owned()),
+            api_key: self.ai_api_key.clone(),
             base_url: self.ai_base_url.clone(),
             model: self.ai_model.clone(),
             timeout: Duration::from_secs(self.ai_timeout_secs.max(1)),

@@ -124,9 +124,8 @@ impl AuthArgs {
             client_id: id.to_owned(),
             client_secret: self
                 .oidc_client_secret
-                .as_ref()
-                .map(|s| s.expose_secret().to_owned())
-                .filter(|s| !s.trim().is_empty()),
+                .clone()
+                .filter(|s| !s.expose_secret().trim().is_empty()),
         })
     }
 }

@@ -1,15 +1,16 @@
 //! The message bus: RabbitMQ or the database queue, and how the consumers take their messages. The
-//! RabbitMQ URL may carry a password, so it is kept as a secret.
+//! RabbitMQ URL may carry a password, so these settings print it without one. (It stays a `String`:
+//! `minicrm bench` takes an `--amqp-url` of its own, and clap needs the two to have one type.)
 
 use clap::Args;
 use minicrm_bus::amqp::AmqpOptions;
-use secrecy::{ExposeSecret, SecretString};
+use minicrm_store::without_password;
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Clone)]
 pub struct BusArgs {
     /// RabbitMQ (amqp://user:pass@host:5672/vhost). Unset: the durable queue in the database.
     #[arg(long, env = "MINICRM_AMQP_URL", global = true, hide_env_values = true)]
-    pub amqp_url: Option<SecretString>,
+    pub amqp_url: Option<String>,
     /// Prefix of every RabbitMQ queue name, so deployments can share a broker.
     #[arg(
         long,
@@ -46,9 +47,22 @@ pub struct BusArgs {
 impl BusArgs {
     pub fn amqp(&self) -> Option<AmqpOptions> {
         self.amqp_url.as_ref().map(|url| AmqpOptions {
-            url: url.expose_secret().to_owned(),
+            url: url.clone(),
             namespace: self.amqp_namespace.clone(),
             queue_expires: None,
         })
+    }
+}
+
+impl std::fmt::Debug for BusArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BusArgs")
+            .field("amqp_url", &self.amqp_url.as_deref().map(without_password))
+            .field("amqp_namespace", &self.amqp_namespace)
+            .field("worker_concurrency", &self.worker_concurrency)
+            .field("queue_batch", &self.queue_batch)
+            .field("max_attempts", &self.max_attempts)
+            .field("queue_lease_secs", &self.queue_lease_secs)
+            .finish()
     }
 }

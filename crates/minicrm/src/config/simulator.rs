@@ -70,8 +70,8 @@ impl SimulatorArgs {
             "MINICRM_VENDOR_RATE_LIMIT_SHARE must be within 0..1"
         );
         Ok(minicrm_simulator::VendorConfig {
-            api_key: api_key.to_owned(),
-            signing_secret: secret.to_owned(),
+            api_key: api_key.to_owned().into(),
+            signing_secret: secret.to_owned().into(),
             callback_url: callback,
             success_rate: self.vendor_success_rate,
             latency,

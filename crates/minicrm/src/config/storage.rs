@@ -43,10 +43,5 @@ impl std::fmt::Debug for StorageArgs {
     }
 }
 
-/// The URL without its password, for messages.
-pub fn without_password(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_owned(),
-    }
-}
+/// The URL without its password, for messages (the store's rule, which its own options follow).
+pub use minicrm_store::without_password;

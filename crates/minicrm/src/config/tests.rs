@@ -171,6 +171,14 @@ fn the_settings_never_print_their_secrets() {
     }
     // What is not secret still prints: the database's host, without the password.
     assert!(printed.contains("postgres://…@db:5432/crm"), "{printed}");
+    // Nor does what the process is built from: every crate's settings keep their secrets too.
+    let config = crate::app::AppConfig::from_settings(&cli.settings, crate::app::Roles::ALL)
+        .expect("the settings make a configuration");
+    let built = format!("{config:?}");
+    for (flag, _, secret) in SECRETS {
+        assert!(!built.contains(secret), "{flag} is printed: {built}");
+    }
+    assert!(built.contains("postgres://…@db:5432/crm"), "{built}");
     let exposed = cli.settings.delivery.receipt_secret.as_ref();
     assert_eq!(exposed.map(|s| s.expose_secret()), Some(SECRETS[0].1));
 }

@@ -119,7 +119,9 @@ pub(crate) async fn assert_settled(app: &TestApp, campaign: &Value, audience: us
 async fn vendor_stats(app: &TestApp) -> Value {
     app.client
         .get(format!("{}/v1/stats", app.vendor))
-        .bearer_auth(&app.config.vendor.api_key)
+        .bearer_auth(secrecy::ExposeSecret::expose_secret(
+            &app.config.vendor.api_key,
+        ))
         .send()
         .await
         .unwrap()

@@ -15,6 +15,8 @@ crate::on_every_backend!(
     a_callback_carries_at_most_500_receipts,
 );
 
+use secrecy::ExposeSecret;
+
 fn signed(secret: &str, body: &[u8], at: i64) -> String {
     minicrm_messaging::sign(secret, at, body)
 }
@@ -55,7 +57,7 @@ async fn receipts_need_a_fresh_signature_and_apply_once(backend: Backend) {
         json!({"id": format!("vr_{}", row["id"]), "message_id": row["vendor_message_id"],
                "reference": format!("{id}:{}", row["id"]), "status": status, "reason": reason, "occurred_at": at})
     };
-    let secret = app.config.api.receipt_secret.clone();
+    let secret = app.config.api.receipt_secret.expose_secret().to_owned();
     let now = chrono::Utc::now().timestamp();
     let body = json!([
         receipt(sent_rows[0], "delivered", None, "2026-01-01T00:00:01Z"),
@@ -176,7 +178,7 @@ fn receipt(reference: String, message_id: &Value, status: &str) -> Value {
 async fn post_signed(app: &TestApp, body: &Value) -> u16 {
     let bytes = serde_json::to_vec(body).unwrap();
     let now = chrono::Utc::now().timestamp();
-    let signature = signed(&app.config.api.receipt_secret, &bytes, now);
+    let signature = signed(app.config.api.receipt_secret.expose_secret(), &bytes, now);
     post_receipts(app, body, Some(signature)).await
 }
 
@@ -297,7 +299,7 @@ async fn a_callback_carries_at_most_500_receipts(backend: Backend) {
         .header("content-type", "application/json")
         .header(
             minicrm_messaging::SIGNATURE_HEADER,
-            signed(&app.config.api.receipt_secret, &bytes, now),
+            signed(app.config.api.receipt_secret.expose_secret(), &bytes, now),
         )
         .body(bytes)
         .send()
