@@ -17,5 +17,8 @@ export default defineConfig({
     globals: true,
     setupFiles: ['./src/test-setup.ts'],
     css: false,
+    // jsdom page tests render whole pages; on a loaded 2-core machine one took over the default 5 s
+    // (and failed by time, not by assertion), so a page test gets 30 s; findBy* waits stay as they are.
+    testTimeout: 30_000,
   },
 });
