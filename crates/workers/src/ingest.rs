@@ -32,15 +32,8 @@ pub(crate) async fn open_batch<T: serde::de::DeserializeOwned>(
     envelope: &minicrm_bus::Envelope,
     kind: minicrm_domain::RecordKind,
 ) -> anyhow::Result<minicrm_domain::Batch<T>> {
-    let expected = format!("ingest.{}", kind.as_str());
-    anyhow::ensure!(
-        envelope.kind == expected && envelope.version == 1,
-        "unexpected message {} v{}",
-        envelope.kind,
-        envelope.version
-    );
     let batch: minicrm_domain::Batch<T> =
-        anyhow::Context::with_context(envelope.payload(), || format!("bad {expected} batch"))?;
+        crate::open(envelope, &format!("ingest.{}", kind.as_str()))?;
     tracing::Span::current().record("ingestion_id", batch.ingestion_id.as_str());
     let record = minicrm_store::ingestions::NewIngestion {
         id: &batch.ingestion_id,

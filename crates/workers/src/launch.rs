@@ -3,7 +3,6 @@
 
 use crate::jobs::{publish, Launch, RecipientBatch};
 use crate::now;
-use anyhow::Context;
 use async_trait::async_trait;
 use minicrm_bus::{queues, Bus, Envelope, Handler};
 use minicrm_domain::campaign::CampaignStatus;
@@ -23,7 +22,7 @@ pub struct LaunchCampaign {
 impl Handler for LaunchCampaign {
     #[tracing::instrument(name = "launch_campaign", skip_all, fields(campaign_id))]
     async fn handle(&self, tx: &mut Tx, envelope: &Envelope) -> anyhow::Result<()> {
-        let launch: Launch = envelope.payload().context("bad campaign.launch")?;
+        let launch: Launch = crate::open(envelope, queues::CAMPAIGN_LAUNCH)?;
         tracing::Span::current().record("campaign_id", launch.campaign_id.as_str());
         let campaign = campaigns::get_in(tx, &launch.campaign_id).await?;
         match campaign.status {

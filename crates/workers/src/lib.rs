@@ -20,11 +20,11 @@ mod ingest;
 pub mod ingest_customers;
 pub mod ingest_orders;
 mod jobs;
-mod launch;
-mod receipts;
+pub mod launch;
+pub mod receipts;
 mod scheduler;
-mod send;
-mod snapshot;
+pub mod send;
+pub mod snapshot;
 pub mod sweepers;
 mod tally;
 
@@ -39,6 +39,23 @@ use tokio_util::sync::CancellationToken;
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+/// Reads the payload of a message after checking that it is one this consumer takes: of `kind` (the
+/// queue it was made for) and version 1. Anything else is refused — retried, then dead-lettered —
+/// rather than read as what it is not: a send job's batch reads as a snapshot's, and a newer
+/// version's payload may read as this one's and mean something else.
+fn open<T: serde::de::DeserializeOwned>(
+    envelope: &minicrm_bus::Envelope,
+    kind: &str,
+) -> anyhow::Result<T> {
+    anyhow::ensure!(
+        envelope.kind == kind && envelope.version == 1,
+        "unexpected message {} v{} on {kind}",
+        envelope.kind,
+        envelope.version
+    );
+    anyhow::Context::with_context(envelope.payload(), || format!("bad {kind}"))
 }
 
 /// Everything the worker role needs beside the bus and the database.

@@ -4,9 +4,8 @@
 
 use crate::now;
 use crate::send::parse_reference;
-use anyhow::Context;
 use async_trait::async_trait;
-use minicrm_bus::{Envelope, Handler};
+use minicrm_bus::{queues, Envelope, Handler};
 use minicrm_domain::Timestamp;
 use minicrm_messaging::{Receipt, ReceiptStatus};
 use minicrm_store::messages::{self, ReceiptUpdate};
@@ -28,7 +27,7 @@ impl Handler for ApplyReceipts {
     async fn handle_all(&self, tx: &mut Tx, envelopes: &[&Envelope]) -> anyhow::Result<()> {
         let (mut updates, mut unreadable) = (Vec::new(), 0);
         for envelope in envelopes {
-            let receipts: Vec<Receipt> = envelope.payload().context("bad delivery.receipts")?;
+            let receipts: Vec<Receipt> = crate::open(envelope, queues::DELIVERY_RECEIPTS)?;
             let (count, before) = (receipts.len(), updates.len());
             updates.extend(receipts.into_iter().filter_map(receipt_update));
             unreadable += count - (updates.len() - before);

@@ -13,11 +13,12 @@ use crate::now;
 use anyhow::Context;
 use async_trait::async_trait;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use minicrm_bus::{backoff, Envelope, Handler};
+use minicrm_bus::{backoff, queues, Envelope, Handler};
 use minicrm_domain::campaign::{CampaignStatus, Channel, MessageStatus};
 use minicrm_messaging::{BatchAccepted, BatchRequest, OutboundMessage};
+use minicrm_store::campaigns::{self, CampaignRow};
 use minicrm_store::messages::{self, Claimed};
-use minicrm_store::{campaigns, Db, Tx};
+use minicrm_store::{Db, Tx};
 use std::num::NonZeroU32;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -250,12 +251,52 @@ impl SendBatch {
     }
 }
 
+impl SendBatch {
+    /// Claims the rows of `ids` still queued, and those a dead sender left `sending` before
+    /// `stale`, and sends them.
+    async fn claim_and_send(
+        &self,
+        campaign: &CampaignRow,
+        ids: &[i64],
+        now: i64,
+        stale: i64,
+    ) -> anyhow::Result<()> {
+        let claimed = messages::claim(&self.db, &campaign.id, ids, now, stale).await?;
+        if !claimed.is_empty() {
+            self.send(&campaign.id, campaign.channel, &claimed).await?;
+        }
+        Ok(())
+    }
+
+    /// For a campaign no longer running: settles its rows of `rest` still queued (`to`, with the
+    /// reason). Rows a dead sender left `sending` were in flight when it stopped: they go to the
+    /// vendor again under their references, which it recognises if it took them, so that the log
+    /// agrees with the vendor. Left `sending`, the sweeper would hand them out again and again.
+    async fn stop(
+        &self,
+        campaign: &CampaignRow,
+        rest: &[i64],
+        (to, reason): (MessageStatus, Option<&str>),
+        now: i64,
+        stale: i64,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.db.begin().await?;
+        let counts = messages::settle_queued(&mut tx, &campaign.id, rest, to, reason, now).await?;
+        campaigns::add_counts(&mut tx, &campaign.id, counts, now).await?;
+        tx.commit().await?;
+        for ids in rest.chunks(self.settings.per_request()) {
+            self.claim_and_send(campaign, ids, now, stale).await?;
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Handler for SendBatch {
     /// Claims, sends and records outside the message's transaction, so no transaction waits on the vendor.
     #[tracing::instrument(name = "send_batch", skip_all, fields(campaign_id, chunk))]
     async fn prepare(&self, envelope: &Envelope) -> anyhow::Result<()> {
-        let batch: RecipientBatch = envelope.payload().context("bad delivery.send")?;
+        let batch: RecipientBatch = crate::open(envelope, queues::DELIVERY_SEND)?;
         tracing::Span::current()
             .record("campaign_id", batch.campaign_id.as_str())
             .record("chunk", batch.chunk);
@@ -270,6 +311,8 @@ impl Handler for SendBatch {
             }
             let campaign = campaigns::get(&self.db, &batch.campaign_id).await?;
             let now = now();
+            let stale = now - self.settings.stale_after.as_millis() as i64;
+            let stale = stale.max(batch.reclaim_before.unwrap_or(i64::MIN));
             let settle = match campaign.status {
                 CampaignStatus::Running => None,
                 CampaignStatus::Cancelled => Some((MessageStatus::Cancelled, None)),
@@ -277,20 +320,9 @@ impl Handler for SendBatch {
             };
             if let Some((to, reason)) = settle {
                 let rest = &batch.customer_ids[i * per_request..];
-                let mut tx = self.db.begin().await?;
-                let counts =
-                    messages::settle_queued(&mut tx, &campaign.id, rest, to, reason, now).await?;
-                campaigns::add_counts(&mut tx, &campaign.id, counts, now).await?;
-                tx.commit().await?;
-                return Ok(());
+                return self.stop(&campaign, rest, (to, reason), now, stale).await;
             }
-            let channel = campaign.channel;
-            let stale = now - self.settings.stale_after.as_millis() as i64;
-            let stale = stale.max(batch.reclaim_before.unwrap_or(i64::MIN));
-            let claimed = messages::claim(&self.db, &campaign.id, ids, now, stale).await?;
-            if !claimed.is_empty() {
-                self.send(&campaign.id, channel, &claimed).await?;
-            }
+            self.claim_and_send(&campaign, ids, now, stale).await?;
         }
         Ok(())
     }

@@ -98,7 +98,7 @@ impl Handler for SnapshotBatch {
     /// Publishes the batch's send job, under an id derived from the batch, so a repeat is recognised;
     /// the sender takes only the rows still queued.
     async fn after_commit(&self, envelope: &Envelope) -> anyhow::Result<()> {
-        let batch: RecipientBatch = envelope.payload().context("bad campaign.snapshot")?;
+        let batch: RecipientBatch = crate::open(envelope, queues::CAMPAIGN_SNAPSHOT)?;
         let job = Envelope::with_id(
             format!("send:{}:{}", batch.campaign_id, batch.chunk),
             queues::DELIVERY_SEND,
@@ -110,7 +110,7 @@ impl Handler for SnapshotBatch {
     }
 
     async fn prepare(&self, envelope: &Envelope) -> anyhow::Result<()> {
-        let batch: RecipientBatch = envelope.payload().context("bad campaign.snapshot")?;
+        let batch: RecipientBatch = crate::open(envelope, queues::CAMPAIGN_SNAPSHOT)?;
         let campaign = campaigns::get(&self.db, &batch.campaign_id).await?;
         let people = customers::recipients_read(&self.db, &batch.customer_ids).await?;
         let rows = self.render(&campaign, &people)?;
@@ -124,7 +124,7 @@ impl Handler for SnapshotBatch {
 
     #[tracing::instrument(name = "snapshot_batch", skip_all, fields(campaign_id, chunk))]
     async fn handle(&self, tx: &mut Tx, envelope: &Envelope) -> anyhow::Result<()> {
-        let batch: RecipientBatch = envelope.payload().context("bad campaign.snapshot")?;
+        let batch: RecipientBatch = crate::open(envelope, queues::CAMPAIGN_SNAPSHOT)?;
         tracing::Span::current()
             .record("campaign_id", batch.campaign_id.as_str())
             .record("chunk", batch.chunk);

@@ -1,6 +1,6 @@
 //! Consuming from RabbitMQ: a delivery is applied in one database transaction with its inbox row, acked
-//! after the commit, and nacked back after a backoff when it fails (the quorum queue's delivery limit
-//! then dead-letters it).
+//! after the commit, and nacked back after a backoff when it fails, until its last attempt, which is
+//! rejected into the dead letters.
 
 use super::Amqp;
 use crate::{backoff, Envelope, Handler};
@@ -19,7 +19,10 @@ use tracing::Instrument;
 
 impl Amqp {
     /// Handles one delivery: effects and the inbox row commit together, then the ack. A duplicate
-    /// (already in the inbox) is acked without effect; a failure is nacked back after a backoff.
+    /// (already in the inbox) is acked without effect; a failure is nacked back after a backoff, or,
+    /// on its `max_attempts`-th delivery, rejected into the dead letters — as the database queue
+    /// does. (The quorum queue's delivery limit alone would allow one delivery more: it dead-letters
+    /// a message returned more often than the limit.)
     pub async fn process(
         &self,
         queue: &'static str,
@@ -35,6 +38,17 @@ impl Amqp {
                 delivery.ack(BasicAckOptions::default()).await?;
                 crate::settled(queue, Settled::Ok, produced.first().copied());
             }
+            Err(error) if attempt >= self.options.max_attempts => {
+                tracing::error!(error = %format!("{error:#}"), attempt, "message failed {attempt} times; moved to the dead letters");
+                // Rejected without a requeue, the queue dead-letters it (`x-dead-letter-exchange`).
+                delivery
+                    .nack(BasicNackOptions {
+                        requeue: false,
+                        ..Default::default()
+                    })
+                    .await?;
+                crate::settled(queue, Settled::DeadLettered, None);
+            }
             Err(error) => {
                 tracing::warn!(error = %format!("{error:#}"), attempt, "message failed; returning it to the queue");
                 let delay = backoff(attempt, Duration::from_millis(500), Duration::from_secs(30));
@@ -45,19 +59,10 @@ impl Amqp {
                         ..Default::default()
                     })
                     .await?;
-                crate::settled(queue, self.returned(attempt), None);
+                crate::settled(queue, Settled::Retried, None);
             }
         }
         Ok(())
-    }
-
-    /// What becomes of a delivery returned after its `attempt`-th failure: the quorum queue
-    /// dead-letters a message once it has been returned more than its delivery limit.
-    fn returned(&self, attempt: u32) -> Settled {
-        match attempt > self.options.max_attempts {
-            true => Settled::DeadLettered,
-            false => Settled::Retried,
-        }
     }
 
     /// Handles deliveries taken together: applied in one transaction and acked after its commit; if that

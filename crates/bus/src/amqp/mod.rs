@@ -1,6 +1,7 @@
 //! RabbitMQ through lapin: durable quorum queues, persistent messages, publisher confirms, manual acks
-//! after the database commit, a prefetch, a dead-letter queue after `max_attempts` deliveries (the quorum
-//! queue's delivery limit), and reconnection with backoff when the broker goes away.
+//! after the database commit, a prefetch, a dead-letter queue after `max_attempts` deliveries (the
+//! consumer rejects the last; the quorum queue's delivery limit catches a message whose consumers keep
+//! dying before they settle it), and reconnection with backoff when the broker goes away.
 
 mod consumer;
 
@@ -89,7 +90,9 @@ impl Amqp {
         Ok((connection, channel))
     }
 
-    /// A durable quorum queue that dead-letters to `<name>.dead` after `max_attempts` deliveries.
+    /// A durable quorum queue that dead-letters to `<name>.dead` what is rejected, and what is returned
+    /// more than `max_attempts` times. (The limit stays as declared: a queue's arguments cannot change
+    /// once it exists.)
     async fn declare(&self, channel: &Channel, queue: &str) -> lapin::Result<()> {
         let name = self.queue_name(queue);
         let dead = format!("{name}.dead");
