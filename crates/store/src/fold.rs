@@ -16,7 +16,7 @@ use std::ffi::{c_char, c_int, CStr};
 
 /// The function's name in SQL, as registered and as called.
 const SQLITE_FOLD_C: &CStr = c"minicrm_fold";
-const SQLITE_FOLD: &str = match SQLITE_FOLD_C.to_str() {
+pub(crate) const SQLITE_FOLD: &str = match SQLITE_FOLD_C.to_str() {
     Ok(name) => name,
     Err(_) => panic!("the name is ASCII"),
 };

@@ -168,7 +168,8 @@ pub async fn take_stale(
     Ok(rows)
 }
 
-/// returns the counter change.
+/// Settles the campaign's rows of `customer_ids` still `queued` as `to` (`cancelled`, or `failed` with
+/// `reason`: the campaign was cancelled or failed before they were sent) and returns the counter change.
 pub async fn settle_queued(
     tx: &mut Tx,
     campaign_id: &str,

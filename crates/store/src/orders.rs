@@ -3,7 +3,7 @@
 
 use crate::{on_read, on_tx, sql, Db, StoreError, Tx};
 use minicrm_domain::{NewOrder, OrderStatus};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrderRow {
@@ -32,14 +32,16 @@ const ITEM_COLS: usize = 6;
 const AGG_COLS: usize = 5;
 
 /// Inserts orders whose customers exist (`customer_id` beside each) and adds the new ones to their
-/// customers' aggregates. An order whose external id is already stored changes nothing. Returns how
-/// many were new.
+/// customers' aggregates. An order whose external id is already stored changes nothing, nor does a
+/// later record of an external id within `orders`: the first is the order. Returns how many were new.
 pub async fn insert(
     tx: &mut Tx,
     orders: &[(i64, &NewOrder)],
     ingestion_id: &str,
 ) -> Result<usize, StoreError> {
+    let orders = first_of_each(orders);
     let mut new_orders: Vec<(i64, &NewOrder)> = Vec::with_capacity(orders.len());
+    let mut counted: Vec<(i64, &NewOrder)> = Vec::with_capacity(orders.len());
     for chunk in orders.chunks(sql::rows_per_statement(ORDER_COLS)) {
         let inserted = insert_chunk(tx, chunk, ingestion_id).await?;
         let by_ext: HashMap<&str, &(i64, &NewOrder)> = chunk
@@ -47,21 +49,27 @@ pub async fn insert(
             .map(|o| (o.1.external_id.as_str(), o))
             .collect();
         for (order_id, ext) in inserted {
-            if let Some((_, order)) = by_ext.get(ext.as_str()) {
+            if let Some((customer_id, order)) = by_ext.get(ext.as_str()) {
                 new_orders.push((order_id, order));
+                counted.push((*customer_id, order));
             }
         }
     }
     insert_items(tx, &new_orders).await?;
-    let customer_of: HashMap<&str, i64> = orders
-        .iter()
-        .map(|(c, o)| (o.external_id.as_str(), *c))
-        .collect();
-    let counted = new_orders
-        .iter()
-        .map(|(_, o)| (customer_of[o.external_id.as_str()], *o));
-    add_to_aggregates(tx, counted).await?;
+    add_to_aggregates(tx, counted.into_iter()).await?;
     Ok(new_orders.len())
+}
+
+/// The first record of each external id, in their order. A statement stores the first and skips the
+/// later ones, which may differ in status, amount or customer: counting any record but the one stored
+/// would leave the aggregates inexact.
+fn first_of_each<'a>(orders: &[(i64, &'a NewOrder)]) -> Vec<(i64, &'a NewOrder)> {
+    let mut seen = HashSet::with_capacity(orders.len());
+    orders
+        .iter()
+        .filter(|(_, o)| seen.insert(o.external_id.as_str()))
+        .copied()
+        .collect()
 }
 
 async fn insert_chunk(

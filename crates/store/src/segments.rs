@@ -1,7 +1,7 @@
 //! Saved segments: a named rule tree (kept as the client sent it, after validation), who made it, and
 //! its audience size with the time it was counted.
 
-use crate::{on_read, on_tx, Db, StoreError};
+use crate::{on_read, on_tx, Backend, Db, StoreError, Tx};
 use serde_json::Value;
 use sqlx::types::Json;
 
@@ -39,6 +39,26 @@ fn name_taken(e: StoreError, name: &str) -> StoreError {
     }
 }
 
+/// Refuses, on SQLite, a name another segment has in another case. The unique index on `lower(name)`
+/// does this on PostgreSQL, whose `lower` folds all of Unicode; SQLite's folds ASCII only, so there the
+/// index lets "Élan" stand beside "élan". No other writer can come between this check and the write:
+/// a SQLite write transaction holds the one writer from its start.
+async fn refuse_same_name(tx: &mut Tx, name: &str, id: &str) -> Result<(), StoreError> {
+    if tx.backend() != Backend::Sqlite {
+        return Ok(());
+    }
+    let statement = format!(
+        "SELECT COUNT(*) FROM segments WHERE {}(name) = $1 AND id <> $2",
+        crate::fold::SQLITE_FOLD
+    );
+    let same: i64 = on_tx!(tx, c => sqlx::query_scalar(&statement)
+        .bind(name.to_lowercase()).bind(id).fetch_one(&mut *c).await)?;
+    if same > 0 {
+        return Err(name_taken(StoreError::Conflict(String::new()), name));
+    }
+    Ok(())
+}
+
 pub async fn create(
     db: &Db,
     input: &SegmentInput,
@@ -47,6 +67,7 @@ pub async fn create(
 ) -> Result<SegmentRow, StoreError> {
     let id = uuid::Uuid::now_v7().to_string();
     let mut tx = db.begin().await?;
+    refuse_same_name(&mut tx, &input.name, &id).await?;
     let inserted = on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO segments (id, name, description, rules, created_by, created_at, updated_at, last_count, last_count_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $6)")
@@ -64,6 +85,7 @@ pub async fn update(
     now: i64,
 ) -> Result<SegmentRow, StoreError> {
     let mut tx = db.begin().await?;
+    refuse_same_name(&mut tx, &input.name, id).await?;
     let updated = on_tx!(&mut tx, c => sqlx::query(
         "UPDATE segments SET name = $2, description = $3, rules = $4, updated_at = $5, last_count = $6, last_count_at = $5 WHERE id = $1")
         .bind(id).bind(&input.name).bind(&input.description).bind(Json(&input.rules)).bind(now).bind(input.count)

@@ -1,34 +1,11 @@
-//! API keys and the people who made them, in the store, on SQLite and (when
-//! MINICRM_TEST_DATABASE_URL names a server) on PostgreSQL: a key is verified with its maker's current
-//! role and access, and the migration that added makers found them from the old `created_by` labels.
+//! API keys and the people who made them: a key is verified with its maker's current role and access,
+//! and the migration that added makers found them from the old `created_by` labels.
 
+use crate::harness::{on_each_backend, on_each_empty_backend};
 use minicrm_domain::{Role, Scope};
 use minicrm_store::api_keys::{self, KeyStatus, Verified};
 use minicrm_store::people::{self, Change, Identity, User, OIDC_PROVIDER};
-use minicrm_store::{on_tx, Db, DbOptions};
-use sqlx::Connection;
-
-/// A fresh, empty database on every backend the environment offers, with what removes it.
-async fn databases() -> Vec<(Db, Option<std::path::PathBuf>)> {
-    let dir = std::env::temp_dir().join(format!("minicrm-keys-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/t.db", dir.display());
-    let mut found = vec![(Db::connect(&DbOptions::new(&url)).await.unwrap(), Some(dir))];
-    if let Ok(server) = std::env::var("MINICRM_TEST_DATABASE_URL") {
-        let name = format!("minicrm_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(&server).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
-        let db = Db::connect(&DbOptions::new(format!("{base}/{name}")))
-            .await
-            .unwrap();
-        found.push((db, None));
-    }
-    found
-}
+use minicrm_store::{on_tx, Db};
 
 async fn person(db: &Db, email: &str) -> User {
     let identity = Identity {
@@ -64,8 +41,7 @@ async fn verified(db: &Db, secret: &str) -> Result<Vec<Scope>, &'static str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_does_what_its_maker_may_do_now() {
     use Scope::*;
-    for (db, dir) in databases().await {
-        db.migrate().await.unwrap();
+    on_each_backend(|db| async move {
         let ana = person(&db, "ana@example.com").await; // the first: an admin
         let bea = person(&db, "bea@example.com").await;
         change(&db, &bea, Some(Role::Admin), None).await;
@@ -111,15 +87,15 @@ async fn a_key_does_what_its_maker_may_do_now() {
         assert_eq!(revoked.status(), KeyStatus::Revoked);
         assert!(revoked.effective_scopes().is_empty());
         let _ = ana;
-        finish(db, dir).await;
-    }
+    })
+    .await;
 }
 
 /// Keys made before makers were recorded find theirs from the labels: `user:<email>` directly,
 /// `api-key:<name>` through the key of that name (along a chain), and `cli` finds no one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_migration_finds_makers_from_labels() {
-    for (db, dir) in databases().await {
+    on_each_empty_backend(|db| async move {
         migrate_before_makers(&db).await;
         let ana = person(&db, "ana@example.com").await;
         let keys = [
@@ -153,8 +129,8 @@ async fn the_migration_finds_makers_from_labels() {
         for name in ["k4", "k5", "k6", "k7"] {
             assert_eq!(maker(name), None, "{name}");
         }
-        finish(db, dir).await;
-    }
+    })
+    .await;
 }
 
 /// Applies the migrations that came before makers were recorded (versions 1 to 6), through the
@@ -174,12 +150,5 @@ async fn migrate_before_makers(db: &Db) {
     match db {
         Db::Sqlite { write, .. } => migrator.run(write).await.unwrap(),
         Db::Postgres(pool) => migrator.run(pool).await.unwrap(),
-    }
-}
-
-async fn finish(db: Db, dir: Option<std::path::PathBuf>) {
-    db.close().await;
-    if let Some(dir) = dir {
-        let _ = std::fs::remove_dir_all(dir);
     }
 }
