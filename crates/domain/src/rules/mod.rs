@@ -13,6 +13,7 @@ pub use parse::{parse, RuleError, MAX_CONDITIONS, MAX_DEPTH};
 pub use schema::{FieldName, RuleCondition, RuleGroup, RuleNode};
 
 use crate::Timestamp;
+use catalogue::ATTRIBUTE_PREFIX;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -70,17 +71,24 @@ impl Operator {
 }
 
 /// A group of rules joined by one combinator, optionally negated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Group {
+///
+/// `O` is what a condition compares with: an [`Operand`] once [`parse`]d — read for the field's type
+/// and checked. Before that a tree may hold other values: the assistant's parser builds one of values
+/// as a marketer wrote them. Serialized (when its values serialize), a tree is the JSON that `parse`
+/// reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group<O = Operand> {
     pub combinator: Combinator,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub not: bool,
-    pub rules: Vec<Rule>,
+    pub rules: Vec<Rule<O>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Rule {
-    Group(Group),
-    Condition(Condition),
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Rule<O = Operand> {
+    Group(Group<O>),
+    Condition(Condition<O>),
 }
 
 /// What a condition tests: a catalogue field, or a custom attribute by key.
@@ -97,13 +105,30 @@ impl Subject {
             Subject::Attribute(_) => Kind::Text,
         }
     }
+
+    /// The name a rule gives it: the catalogue's (`total_spend`) or `attributes.<key>`.
+    pub fn name(&self) -> String {
+        match self {
+            Subject::Field(f) => f.spec().name.to_owned(),
+            Subject::Attribute(key) => format!("{ATTRIBUTE_PREFIX}{key}"),
+        }
+    }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Condition {
+impl Serialize for Subject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+/// One test of one field, written `{"field", "operator", "value"}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Condition<O = Operand> {
+    #[serde(rename = "field")]
     pub subject: Subject,
     pub operator: Operator,
-    pub operand: Operand,
+    #[serde(rename = "value")]
+    pub operand: O,
 }
 
 /// A condition's value, read for its field's type. Money is in minor units; text is lower-cased, since

@@ -65,6 +65,53 @@ fn the_design_example_parses_into_the_tree() {
     assert_eq!(group, expected);
 }
 
+/// A tree of values serializes to the JSON it is parsed from: `not` only when true, attributes by
+/// their full name.
+#[test]
+fn a_tree_serializes_to_the_json_parse_reads() {
+    let written = |subject, operator, value| {
+        Rule::Condition(Condition {
+            subject,
+            operator,
+            operand: value,
+        })
+    };
+    let tree: Group<Value> = Group {
+        combinator: Combinator::And,
+        not: false,
+        rules: vec![
+            written(
+                Subject::Field(Field::TotalSpend),
+                Operator::Gt,
+                json!(1499.5),
+            ),
+            Rule::Group(Group {
+                combinator: Combinator::Or,
+                not: true,
+                rules: vec![
+                    written(
+                        Subject::Attribute("tier".into()),
+                        Operator::In,
+                        json!(["gold", "silver"]),
+                    ),
+                    written(Subject::Field(Field::Email), Operator::IsNull, Value::Null),
+                ],
+            }),
+        ],
+    };
+    let json = serde_json::to_value(&tree).unwrap();
+    assert_eq!(
+        json,
+        json!({"combinator": "and", "rules": [
+            {"field": "total_spend", "operator": ">", "value": 1499.5},
+            {"combinator": "or", "not": true, "rules": [
+                {"field": "attributes.tier", "operator": "in", "value": ["gold", "silver"]},
+                {"field": "email", "operator": "is_null", "value": null}]}]})
+    );
+    let parsed = ok(json);
+    assert_eq!(parsed.rules.len(), 2);
+}
+
 #[test]
 fn reads_what_react_querybuilder_sends() {
     let group = ok(
