@@ -6,8 +6,9 @@
 // docs/screenshots (and a phone-sized one of the composer), and checks with axe-core that every control
 // on each page has an accessible name.
 //
-// MINICRM_BIN: the minicrm binary (default ../target/debug/minicrm); CHROMIUM: the browser
-// (default /usr/bin/chromium); E2E_SCREENSHOTS=0 skips writing screenshots.
+// MINICRM_BIN: the minicrm binary (default ../target/debug/minicrm), whose own UI is tested (build it
+// after the UI: scripts/test does), unless MINICRM_WEB_DIR names a built UI to serve instead; CHROMIUM:
+// the browser (default /usr/bin/chromium); E2E_SCREENSHOTS=0 skips writing screenshots.
 
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -75,7 +76,7 @@ async function importCsv(page, kind, name, text) {
 
 async function main() {
   mkdirSync(shots, { recursive: true });
-  const server = await startServer({ binary, webDir: join(root, 'web', 'dist') });
+  const server = await startServer({ binary });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -18,6 +18,7 @@ async function freePort() {
   });
 }
 
+/** `webDir`: a built UI to serve instead of the one in the binary (else the caller's MINICRM_WEB_DIR, if any). */
 export async function startServer({ binary, webDir }) {
   const dir = mkdtempSync(join(tmpdir(), 'minicrm-e2e-'));
   const [port, vendorPort] = [await freePort(), await freePort()];
@@ -31,7 +32,7 @@ export async function startServer({ binary, webDir }) {
       DATABASE_URL: `sqlite://${join(dir, 'minicrm.db')}`,
       MINICRM_BIND: `127.0.0.1:${port}`,
       MINICRM_VENDOR_BIND: `127.0.0.1:${vendorPort}`,
-      MINICRM_WEB_DIR: resolve(webDir),
+      ...(webDir ? { MINICRM_WEB_DIR: resolve(webDir) } : {}),
       MINICRM_VENDOR_LATENCY_MS: '100-600',
       MINICRM_LOG: 'warn',
     },

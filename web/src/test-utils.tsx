@@ -16,6 +16,8 @@ export const ADMIN: Me = {
   role: 'admin',
   provider: 'oidc',
   scopes: ['read', 'write', 'ingest', 'admin'],
+  csrf_token: 'csrf-admin',
+  session_expires_at: '2030-01-01T00:00:00Z',
 };
 export const VIEWER: Me = {
   kind: 'user',
@@ -25,13 +27,14 @@ export const VIEWER: Me = {
   role: 'viewer',
   provider: 'oidc',
   scopes: ['read'],
+  csrf_token: 'csrf-viewer',
+  session_expires_at: '2030-01-01T00:00:00Z',
 };
 
 /** Answers fetches by path prefix; unmatched paths are 404 problems. Returns the calls made. */
-export function mockFetch(routes: Record<string, unknown | ((init?: RequestInit) => unknown)>) {
+export function mockFetch(routes: Record<string, unknown>) {
   const calls: { url: string; init?: RequestInit }[] = [];
-  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
-    calls.push({ url, init });
+  const answer = (url: string, init?: RequestInit): Response => {
     const key = Object.keys(routes)
       .sort((a, b) => b.length - a.length)
       .find((k) => url.startsWith(k));
@@ -43,6 +46,10 @@ export function mockFetch(routes: Record<string, unknown | ((init?: RequestInit)
     const value = routes[key];
     const body = typeof value === 'function' ? (value as (init?: RequestInit) => unknown)(init) : value;
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+    calls.push({ url, init });
+    return Promise.resolve(answer(url, init));
   });
   return calls;
 }

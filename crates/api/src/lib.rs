@@ -13,7 +13,7 @@ mod problem;
 mod routes;
 mod spans;
 mod unread;
-mod web;
+pub mod web;
 
 pub use auth::{AuthSettings, Caller};
 pub use openapi::openapi;
@@ -60,7 +60,7 @@ pub struct ApiSettings {
     pub auth: AuthSettings,
     /// Which AI provider answers.
     pub ai: minicrm_assistant::AiSettings,
-    /// The built web UI, if any.
+    /// A folder to serve the web UI from; None: the UI built into the binary (`web::embedded`).
     pub web_dir: Option<std::path::PathBuf>,
 }
 

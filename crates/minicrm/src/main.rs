@@ -28,6 +28,11 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
+    if let Command::Openapi = cli.command {
+        // Needs no settings and no database: the web UI's types are generated from it offline.
+        println!("{}", serde_json::to_string_pretty(minicrm_api::openapi())?);
+        return Ok(());
+    }
     let db = commands::checked_db(&settings)?;
     match cli.command {
         Command::Serve => commands::serve::run(&settings, Roles::ALL).await,
@@ -41,5 +46,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             commands::api_key::create(&db, &name, &scopes).await
         }
         Command::Bench(cmd) => minicrm::bench::run(cmd, &settings).await,
+        Command::Openapi => unreachable!("answered above"),
     }
 }

@@ -1,14 +1,10 @@
 // The one way the UI talks to minicrm: same-origin fetch with the session cookie, the session's CSRF
 // token on every unsafe request, and errors read from application/problem+json.
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  field?: string;
-  errors?: { field?: string; pointer?: string; reason: string; index?: number }[];
-}
+import type { Schemas } from './types';
+
+/** An application/problem+json answer (RFC 9457), as the OpenAPI document gives it. */
+export type Problem = Schemas['Problem'];
 
 export class ApiError extends Error {
   readonly status: number;

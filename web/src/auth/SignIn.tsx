@@ -1,13 +1,10 @@
 import { Button, Center, Code, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
+import type { Schemas } from '../api/types';
 import { Loading } from '../components/States';
 
-interface AuthConfig {
-  mode: 'oidc' | 'local';
-  login_url: string | null;
-  issuer: string | null;
-}
+type AuthConfig = Schemas['AuthConfig'];
 
 /** The sign-in page: the provider's button, or in local mode how to get a one-time link. */
 export function SignIn() {

@@ -4,11 +4,16 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken } from '../api/client';
-import type { Me } from '../api/types';
+import type { Me, Schemas } from '../api/types';
+
+/** A person signed in: what `me` is unless the caller is an API key. */
+export type Person = Extract<Me, { kind: 'user' }>;
 
 interface Session {
   me: Me;
-  can: (scope: 'read' | 'write' | 'ingest' | 'admin') => boolean;
+  /** `me` when it is a person (with an e-mail, a role and a session), null for an API key. */
+  person: Person | null;
+  can: (scope: Schemas['Scope']) => boolean;
   signOut: () => Promise<void>;
 }
 
@@ -26,7 +31,7 @@ export function useMe() {
     queryFn: async () => {
       try {
         const me = await api.get<Me>('/api/v1/me');
-        setCsrfToken(me.csrf_token ?? null);
+        setCsrfToken(me.kind === 'user' ? me.csrf_token : null);
         return me;
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) {
@@ -44,6 +49,7 @@ export function SessionProvider({ me, children }: { me: Me; children: ReactNode 
   const client = useQueryClient();
   const session: Session = {
     me,
+    person: me.kind === 'user' ? me : null,
     can: (scope) => me.scopes.includes('admin') || me.scopes.includes(scope),
     signOut: async () => {
       await api.post('/auth/logout');

@@ -28,7 +28,7 @@ const LINKS = [
 
 export function Shell() {
   const [opened, { toggle, close }] = useDisclosure();
-  const { me, can, signOut } = useSession();
+  const { me, person, can, signOut } = useSession();
   const location = useLocation();
   return (
     <AppShell
@@ -49,21 +49,21 @@ export function Shell() {
               <UnstyledButton aria-label="Account menu">
                 <Group gap="xs">
                   <Avatar size="sm" radius="xl" color="blue">
-                    {(me.name || me.email || '?').slice(0, 1).toUpperCase()}
+                    {(me.name || person?.email || '?').slice(0, 1).toUpperCase()}
                   </Avatar>
                   <Text size="sm" visibleFrom="xs">
-                    {me.name || me.email}
+                    {me.name || person?.email}
                   </Text>
-                  {me.role && (
+                  {person && (
                     <Badge size="sm" variant="light" visibleFrom="xs">
-                      {me.role}
+                      {person.role}
                     </Badge>
                   )}
                 </Group>
               </UnstyledButton>
             </Menu.Target>
             <Menu.Dropdown>
-              <Menu.Label>{me.email}</Menu.Label>
+              <Menu.Label>{person?.email}</Menu.Label>
               <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
                 Sign out
               </Menu.Item>

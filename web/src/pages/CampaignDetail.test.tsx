@@ -2,12 +2,12 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { campaignFull, message, stats, summary } from '../components/campaigns/fixtures';
 import { mockFetch, problem, renderPage, viewer, type Call, type Reply } from '../components/campaigns/test-utils';
-import type { CampaignFull } from '../components/campaigns/types';
+import type { Campaign } from '../api/types';
 import { CampaignDetail } from './CampaignDetail';
 
 afterEach(() => vi.unstubAllGlobals());
 
-function server(detail: () => CampaignFull, extra?: (call: Call) => Reply) {
+function server(detail: () => Campaign, extra?: (call: Call) => Reply) {
   return mockFetch((call) => {
     const extraReply = extra?.(call);
     if (extraReply) return extraReply;

@@ -17,7 +17,7 @@ import { MessageLog } from '../components/campaigns/MessageLog';
 import { channelLabel, isActive } from '../components/campaigns/model';
 import { StatusBadge } from '../components/campaigns/StatusBadge';
 import { SummaryPanel } from '../components/campaigns/SummaryPanel';
-import type { CampaignFull } from '../components/campaigns/types';
+import type { Campaign } from '../api/types';
 import { ErrorState, Loading } from '../components/States';
 import { dateTime } from '../lib/format';
 
@@ -141,7 +141,7 @@ export function CampaignDetail() {
   );
 }
 
-function MessageBody({ campaign }: { campaign: CampaignFull }) {
+function MessageBody({ campaign }: { campaign: Campaign }) {
   return (
     <Stack gap="xs">
       {campaign.subject && (
@@ -164,8 +164,8 @@ function MessageBody({ campaign }: { campaign: CampaignFull }) {
   );
 }
 
-function Schedule({ campaign }: { campaign: CampaignFull }) {
-  const rows: [string, string | null][] = [
+function Schedule({ campaign }: { campaign: Campaign }) {
+  const rows: [string, string | null | undefined][] = [
     ['Created', campaign.created_at],
     ['Send at', campaign.send_at],
     ['Started', campaign.started_at],

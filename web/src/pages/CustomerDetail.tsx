@@ -4,34 +4,12 @@ import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } fro
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { Customer } from '../api/types';
+import type { Schemas } from '../api/types';
 import { ErrorState, Loading, Empty } from '../components/States';
 import { dateTime, date, money, number } from '../lib/format';
 
-interface Order {
-  external_id: string;
-  amount: number;
-  currency: string;
-  status: string;
-  ordered_at: string;
-  items: { sku: string; name: string; category: string | null; quantity: number; price: number }[];
-}
-
-interface Message {
-  id: number;
-  campaign_id: string;
-  campaign_name: string;
-  status: string;
-  message: string;
-  failure_reason: string | null;
-  queued_at: string;
-  delivered_at: string | null;
-}
-
-interface Detail extends Customer {
-  recent_orders: Order[];
-  messages: Message[];
-}
+/** `GET /api/v1/customers/{id}`: the customer with their recent orders and the messages sent to them. */
+type Detail = Schemas['CustomerDetail'];
 
 const STATUS_COLOUR: Record<string, string> = {
   delivered: 'green',

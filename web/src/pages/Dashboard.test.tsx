@@ -10,12 +10,15 @@ afterEach(() => vi.unstubAllGlobals());
 const overview: Overview = {
   customers: 123456,
   orders: 8000,
-  revenue: '1245000.50',
+  revenue: 1245000.5,
   active_campaigns: 2,
   delivery_rate: 0.875,
+  days: 30,
+  from: '2026-10-28',
+  to: '2026-11-26',
   series: [
     { date: '2026-11-25', new_customers: 10, orders: 40, revenue: 50000 },
-    { date: '2026-11-26', new_customers: 12, orders: 44, revenue: '61000.25' },
+    { date: '2026-11-26', new_customers: 12, orders: 44, revenue: 61000.25 },
   ],
   campaigns: [{ date: '2026-11-26', delivered: 900, failed: 100 }],
 };

@@ -4,7 +4,8 @@ import { Import, persistedPercent, type ImportRecord } from './Import';
 
 const record = (over: Partial<ImportRecord>): ImportRecord => ({
   id: 'i1', kind: 'customers', status: 'accepted', rows_total: 10, rows_valid: 8, rows_rejected: 2,
-  errors: [], created_at: '2026-11-26T10:00:00Z', ...over,
+  rows_accepted: 8, errors_total: 0, errors: [], batches: 1, batches_completed: 0, persisted: 0, unchanged: 0,
+  pending: 8, rejected_by_consumer: 0, created_by: 'user:asha@example.in', created_at: '2026-11-26T10:00:00Z', ...over,
 });
 
 describe('Import', () => {

@@ -6,27 +6,13 @@ import { IconFileTypeCsv } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, csrf, type Problem } from '../api/client';
-import type { Page } from '../api/types';
+import type { Page, Schemas } from '../api/types';
 import { useSession } from '../auth/session';
 import { Empty, ErrorState } from '../components/States';
 import { dateTime, number } from '../lib/format';
 
-export interface ImportRecord {
-  id: string;
-  kind: 'customers' | 'orders';
-  status: string;
-  name?: string | null;
-  rows_total: number;
-  rows_valid: number;
-  rows_rejected: number;
-  /** All row errors; `errors` holds the first of them. */
-  errors_total?: number;
-  persisted?: number;
-  pending?: number;
-  rejected_by_consumer?: number;
-  errors: { line: number; field?: string | null; reason: string }[];
-  created_at: string;
-}
+/** An import and its progress; `errors` holds the first of its `errors_total` row errors. */
+export type ImportRecord = Schemas['ImportOut'];
 
 const COLUMNS = {
   customers: 'external_id, name, email, phone, city, created_at, updated_at — any other column becomes an attribute',
@@ -36,7 +22,7 @@ const COLUMNS = {
 /** Share of the valid rows that are persisted, 0..100. */
 export function persistedPercent(r: ImportRecord): number {
   if (r.rows_valid === 0) return r.status === 'completed' || r.status === 'accepted' ? 100 : 0;
-  return Math.min(100, Math.round(((r.persisted ?? 0) * 100) / r.rows_valid));
+  return Math.min(100, Math.round((r.persisted * 100) / r.rows_valid));
 }
 
 /** Uploads with progress (fetch cannot report upload progress). */
@@ -74,6 +60,7 @@ function ImportProgress({ id }: { id: string }) {
   const r = record.data;
   if (!r) return null;
   const pct = persistedPercent(r);
+  const errors = r.errors ?? [];
   return (
     <Card withBorder>
       <Stack>
@@ -85,7 +72,7 @@ function ImportProgress({ id }: { id: string }) {
         </Group>
         <div>
           <Text size="sm" mb={4}>
-            Persisted {number(r.persisted ?? 0)} of {number(r.rows_valid)} valid rows
+            Persisted {number(r.persisted)} of {number(r.rows_valid)} valid rows
           </Text>
           <Progress value={pct} aria-label="Rows persisted" animated={pct < 100} />
         </div>
@@ -95,9 +82,9 @@ function ImportProgress({ id }: { id: string }) {
           <Text size="sm" c={r.rows_rejected ? 'red' : undefined}>
             Refused: {number(r.rows_rejected)}
           </Text>
-          <Text size="sm">Pending: {number(r.pending ?? 0)}</Text>
+          <Text size="sm">Pending: {number(r.pending)}</Text>
         </SimpleGrid>
-        {r.errors.length > 0 && (
+        {errors.length > 0 && (
           <>
             <Text fw={600} size="sm">
               Rows that failed and why
@@ -112,7 +99,7 @@ function ImportProgress({ id }: { id: string }) {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {r.errors.map((e, i) => (
+                  {errors.map((e, i) => (
                     <Table.Tr key={`${e.line}-${i}`}>
                       <Table.Td>{e.line}</Table.Td>
                       <Table.Td>{e.field ?? '—'}</Table.Td>
@@ -122,9 +109,9 @@ function ImportProgress({ id }: { id: string }) {
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
-            {(r.errors_total ?? r.errors.length) > r.errors.length && (
+            {r.errors_total > errors.length && (
               <Text size="xs" c="dimmed">
-                The first {number(r.errors.length)} of {number(r.errors_total ?? 0)} problems are shown.
+                The first {number(errors.length)} of {number(r.errors_total)} problems are shown.
               </Text>
             )}
           </>
@@ -176,7 +163,7 @@ export function Import() {
           <SegmentedControl
             aria-label="What the file holds"
             value={kind}
-            onChange={(v) => setKind(v as 'customers' | 'orders')}
+            onChange={setKind}
             data={[
               { label: 'Customers', value: 'customers' },
               { label: 'Orders', value: 'orders' },

@@ -8,7 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
-import type { RuleGroup, Segment } from '../api/types';
+import type { RuleGroup, Schemas, Segment } from '../api/types';
 import { useSession } from '../auth/session';
 import { ErrorState, Loading } from '../components/States';
 import { AudiencePanel, isRulesError } from '../components/rules/AudiencePanel';
@@ -49,7 +49,7 @@ function SegmentForm({ segment, fields }: { segment: Segment | null; fields: Cat
   const labelOf = useMemo(() => fieldLabeller(fields), [fields]);
 
   const save = useMutation({
-    mutationFn: (body: { name: string; description: string | null; rules: RuleGroup }) =>
+    mutationFn: (body: Schemas['SegmentIn']) =>
       segment
         ? api.put<Segment>(`/api/v1/segments/${encodeURIComponent(segment.id)}`, body)
         : api.post<Segment>('/api/v1/segments', body),
@@ -57,7 +57,7 @@ function SegmentForm({ segment, fields }: { segment: Segment | null; fields: Cat
       void client.invalidateQueries({ queryKey: ['segments'] });
       client.setQueryData(['segment', saved.id], saved);
       notifications.show({ color: 'green', title: 'Segment saved', message: `${saved.name}: ${number(saved.last_count)} customers` });
-      navigate('/segments');
+      void navigate('/segments');
     },
     onError: (error) => {
       if (error instanceof ApiError && error.status === 409) setNameError(error.message);

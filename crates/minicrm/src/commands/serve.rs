@@ -7,9 +7,17 @@ use minicrm_store::api_keys;
 use tokio_util::sync::CancellationToken;
 
 pub async fn run(settings: &Settings, roles: Roles) -> anyhow::Result<()> {
-    let app = Application::build(AppConfig::from_settings(settings, roles)?).await?;
+    let config = AppConfig::from_settings(settings, roles)?;
+    let no_ui = config.api.web_dir.is_none() && !minicrm_api::web::embedded();
+    let app = Application::build(config).await?;
     if let Some(address) = app.address() {
         eprintln!("minicrm is listening on http://{address}");
+        if no_ui && roles.api {
+            eprintln!(
+                "this binary holds no web UI (web/dist was not built when it was compiled): \
+                 ./scripts/run builds the UI and then the binary, or set MINICRM_WEB_DIR to a built UI"
+            );
+        }
         if api_keys::list(app.db()).await?.is_empty() {
             eprintln!(
                 "no API key yet: create one with `minicrm api-key create --name me --scopes admin`"

@@ -44,6 +44,9 @@ pub enum Command {
     /// Measure performance (see README for the figures).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
+    /// Print the OpenAPI document (what `/api/openapi.json` serves) without starting anything: the
+    /// web UI's API types are generated from it (`scripts/api-types`).
+    Openapi,
 }
 
 #[derive(Args, Debug)]

@@ -40,14 +40,10 @@ pub struct ServerArgs {
         global = true
     )]
     pub trusted_proxies: String,
-    /// The built web UI (`npm run build` in web/ writes it); unset or missing: `/` says how to build it.
-    #[arg(
-        long,
-        env = "MINICRM_WEB_DIR",
-        default_value = "web/dist",
-        global = true
-    )]
-    pub web_dir: String,
+    /// A folder to serve the web UI from instead of the one built into the binary, for work on the UI
+    /// (`npm run build` in web/ writes web/dist). Unset or empty: the UI in the binary.
+    #[arg(long, env = "MINICRM_WEB_DIR", global = true)]
+    pub web_dir: Option<String>,
     /// Where to serve /healthz, /readyz and /metrics on a listener of their own (e.g. 0.0.0.0:9100),
     /// so that `minicrm worker` and `minicrm vendor`, which serve no API, can be scraped; /metrics
     /// takes an API key with the read scope, as on the API. Unset: no such listener (the API serves
@@ -99,9 +95,12 @@ impl ServerArgs {
             .unwrap_or_else(|| format!("http://{}", self.bind))
     }
 
-    /// The web UI's folder; an empty setting serves none.
+    /// A folder that stands in for the UI built into the binary; unset or empty: the binary's own.
     pub fn web_dir(&self) -> Option<std::path::PathBuf> {
-        Some(self.web_dir.clone().into()).filter(|d: &std::path::PathBuf| !d.as_os_str().is_empty())
+        self.web_dir
+            .clone()
+            .filter(|d| !d.is_empty())
+            .map(Into::into)
     }
 
     pub fn trusted_proxies(&self) -> anyhow::Result<TrustedProxies> {

@@ -72,7 +72,7 @@ const EVERY_SETTING: &[(&str, &str, &str)] = &[
     ("MINICRM_AI_BASE_URL", "ai-base-url", ""),
     ("MINICRM_AI_MODEL", "ai-model", ""),
     ("MINICRM_AI_TIMEOUT_SECS", "ai-timeout-secs", "20"),
-    ("MINICRM_WEB_DIR", "web-dir", "web/dist"),
+    ("MINICRM_WEB_DIR", "web-dir", ""),
     ("MINICRM_METRICS_BIND", "metrics-bind", ""),
     (
         "MINICRM_HTTP_HEADER_TIMEOUT_SECS",

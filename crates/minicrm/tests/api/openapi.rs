@@ -502,3 +502,22 @@ async fn the_docs_page_shows_the_document() {
     assert_eq!(document.status(), StatusCode::OK);
     app.stop().await;
 }
+
+/// `minicrm openapi` prints the document without a server or a database (its settings are not even
+/// read): what the web UI's types are generated from (scripts/api-types).
+#[test]
+fn the_openapi_command_prints_the_document() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_minicrm"))
+        .arg("openapi")
+        .env_clear()
+        .env("DATABASE_URL", "nowhere://at-all")
+        .output()
+        .expect("minicrm runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(printed, document());
+}

@@ -135,7 +135,7 @@ async fn opening_a_link_spends_nothing(backend: Backend) {
     app.stop().await;
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }

@@ -6,7 +6,7 @@ import { notifications } from '@mantine/notifications';
 import { IconPlayerStop } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { campaignKeys, cancelCampaign } from './api';
-import type { CampaignFull } from './types';
+import type { Campaign } from '../../api/types';
 
 export function CancelCampaign({ id, name }: { id: string; name: string }) {
   const [opened, { open, close }] = useDisclosure(false);
@@ -16,7 +16,7 @@ export function CancelCampaign({ id, name }: { id: string; name: string }) {
     onSuccess: (campaign) => {
       // The answer has no failures by reason: keep the ones shown, and read the whole campaign again. Its
       // new status re-keys the summary, timeline and log; the lists just refetch.
-      client.setQueryData<CampaignFull>(campaignKeys.detail(id), (old) => ({
+      client.setQueryData<Campaign>(campaignKeys.detail(id), (old) => ({
         ...campaign,
         failures_by_reason: campaign.failures_by_reason ?? old?.failures_by_reason,
       }));

@@ -3,7 +3,7 @@
 
 import { api } from '../../api/client';
 import type { Campaign, Page } from '../../api/types';
-import type { CampaignFull, CampaignStatus, CampaignSummary, MessageRow, MessageStatus } from './types';
+import type { CampaignStatus, CampaignSummary, MessageRow, MessageStatus } from './types';
 
 export const campaignKeys = {
   all: ['campaigns'] as const,
@@ -30,7 +30,7 @@ export function listCampaigns(params: { limit: number; cursor?: string | null; s
 }
 
 export function getCampaign(id: string) {
-  return api.get<CampaignFull>(`/api/v1/campaigns/${encodeURIComponent(id)}`);
+  return api.get<Campaign>(`/api/v1/campaigns/${encodeURIComponent(id)}`);
 }
 
 export function getSummary(id: string) {
@@ -42,5 +42,5 @@ export function listMessages(id: string, params: { limit: number; cursor?: strin
 }
 
 export function cancelCampaign(id: string) {
-  return api.post<CampaignFull>(`/api/v1/campaigns/${encodeURIComponent(id)}/cancel`);
+  return api.post<Campaign>(`/api/v1/campaigns/${encodeURIComponent(id)}/cancel`);
 }

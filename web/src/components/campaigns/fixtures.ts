@@ -1,7 +1,7 @@
 // Campaign fixtures for tests.
 
 import type { Campaign, Stats } from '../../api/types';
-import type { CampaignFull, CampaignSummary, MessageRow } from './types';
+import type { CampaignSummary, MessageRow } from './types';
 
 export function stats(over: Partial<Stats> = {}): Stats {
   return { audience: 100, queued: 0, sent: 0, delivered: 80, failed: 20, cancelled: 0, delivery_rate: 0.8, ...over };
@@ -27,7 +27,7 @@ export function campaign(over: Partial<Campaign> = {}): Campaign {
   };
 }
 
-export function campaignFull(over: Partial<CampaignFull> = {}): CampaignFull {
+export function campaignFull(over: Partial<Campaign> = {}): Campaign {
   return {
     ...campaign(),
     started_at: '2026-11-20T10:00:01Z',

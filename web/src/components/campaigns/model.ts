@@ -2,7 +2,7 @@
 // delivery timeline's labels, and reason labels.
 
 import type { MantineColor } from '@mantine/core';
-import type { Campaign, Stats } from '../../api/types';
+import type { Campaign, Schemas, Stats } from '../../api/types';
 import type { CampaignStatus, MessageStatus } from './types';
 
 const CAMPAIGN_COLOURS: Record<CampaignStatus, MantineColor> = {
@@ -158,11 +158,7 @@ export function bucketLabel(at: number, step: number): string {
 }
 
 /** The server's running totals (`GET /campaigns/{id}/timeline`). */
-export interface ServerTimeline {
-  start: string | null;
-  bucket_seconds: number | null;
-  points: { at: string; sent: number; delivered: number; failed: number }[];
-}
+export type ServerTimeline = Schemas['TimelineOut'];
 
 /** The server's points labelled in the viewer's zone, as fine as its buckets. */
 export function timelinePoints(t: ServerTimeline): TimelinePoint[] {

@@ -16,8 +16,8 @@ export type Reply = { status?: number; body?: unknown } | undefined;
 /** Stubs fetch: each request goes to `answer`; undefined means 404. Returns the calls made. */
 export function mockFetch(answer: (call: Call) => Reply): Call[] {
   const calls: Call[] = [];
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(String(input), 'http://localhost');
+  const fetchMock = vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : input, 'http://localhost');
     const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
     const call: Call = { method: init?.method ?? 'GET', url, body };
     calls.push(call);
@@ -26,9 +26,9 @@ export function mockFetch(answer: (call: Call) => Reply): Call[] {
       body: { type: 'urn:minicrm:problem:not-found', title: 'Not found', status: 404, detail: 'no such route' },
     };
     const status = reply.status ?? 200;
-    if (status === 204) return new Response(null, { status });
+    if (status === 204) return Promise.resolve(new Response(null, { status }));
     const headers = { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' };
-    return new Response(JSON.stringify(reply.body ?? null), { status, headers });
+    return Promise.resolve(new Response(JSON.stringify(reply.body ?? null), { status, headers }));
   });
   vi.stubGlobal('fetch', fetchMock);
   return calls;

@@ -6,15 +6,16 @@ import { IconBraces } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { api } from '../../api/client';
+import type { Schemas } from '../../api/types';
 import { ErrorState } from '../States';
-import { insertToken, SMS_LIMIT, TEMPLATE_LIMIT, type TemplateVariable } from './template';
+import { insertToken, SMS_LIMIT, TEMPLATE_LIMIT } from './template';
 
-export type Channel = 'sms' | 'email' | 'whatsapp';
+export type Channel = Schemas['Channel'];
 
 export function useTemplateVariables() {
   return useQuery({
     queryKey: ['campaign-variables'],
-    queryFn: () => api.get<{ variables: TemplateVariable[] }>('/api/v1/campaigns/variables'),
+    queryFn: () => api.get<Schemas['VariablesOut']>('/api/v1/campaigns/variables'),
     staleTime: 60 * 60_000,
   });
 }

@@ -9,7 +9,7 @@ import type { RuleGroup } from '../../api/types';
 import { dateTime, number, percent } from '../../lib/format';
 import { ErrorState, Loading } from '../States';
 import { DAYS, Heatmap, hourLabel } from './Heatmap';
-import { dayIndex, type SendTimeAnswer, viewerZone, type When, type WhenMode } from './schedule';
+import { dayIndex, type SendTimeAnswer, viewerZone, type When } from './schedule';
 
 export type SendTimeAudience = { segment_id: string } | { rules: RuleGroup } | null;
 
@@ -34,7 +34,7 @@ export function SendTime({ audience, value, onChange, error }: SendTimeProps) {
       <SegmentedControl
         aria-label="When to send"
         value={value.mode}
-        onChange={(mode) => onChange({ ...value, mode: mode as WhenMode })}
+        onChange={(mode) => onChange({ ...value, mode })}
         data={[
           { value: 'now', label: 'Now' },
           { value: 'at', label: 'At a time' },

@@ -5,23 +5,13 @@ import { Autocomplete, Badge, Button, Card, Group, SimpleGrid, Stack, Text } fro
 import { IconSparkles } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { api, ApiError } from '../../api/client';
-import type { RuleGroup } from '../../api/types';
+import type { RuleGroup, Schemas } from '../../api/types';
 import { ErrorState } from '../States';
 import type { Channel } from './MessageEditor';
 import { SMS_LIMIT } from './template';
 
-export interface Variant {
-  angle: string;
-  subject?: string | null;
-  message: string;
-  max_chars: number;
-}
-
-export interface MessagesAnswer {
-  variants: Variant[];
-  provider: string;
-  fallback?: string | null;
-}
+export type Variant = Schemas['Variant'];
+export type MessagesAnswer = Schemas['MessagesAnswer'];
 
 export const OBJECTIVES = ['win-back', 'new arrivals', 'festive sale', 'loyalty reward', 'cart reminder', 're-engagement', 'welcome'];
 export const TONES = ['friendly', 'urgent', 'premium', 'playful'];

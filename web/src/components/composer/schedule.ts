@@ -2,6 +2,7 @@
 // Pure, so that what becomes `send_at` is tested.
 
 import dayjs from 'dayjs';
+import type { Schemas } from '../../api/types';
 
 export type WhenMode = 'now' | 'at' | 'recommended';
 
@@ -27,25 +28,13 @@ export function sendAtOf(when: When): string | undefined | null {
   return local.isValid() ? local.format('YYYY-MM-DDTHH:mm:ssZ') : null;
 }
 
-export interface SendTimeSlot {
-  day: string;
-  hour: number;
-  share: number;
-  next_at: string;
-}
+export type SendTimeSlot = Schemas['Slot'];
 
-export interface SendTimeAnswer {
-  recommended: SendTimeSlot[];
-  /** 7 rows, Monday first, of 24 hours. */
-  histogram: number[][];
-  confidence: number;
-  basis: 'audience' | 'all_customers' | string;
-  explanation: string;
-  orders: number;
-  audience_orders?: number;
-  timezone?: string;
-  provider?: string;
-}
+/**
+ * `POST /api/v1/ai/send-time`: the `histogram` is 7 rows, Monday first, of 24 hours; `basis` says whose
+ * orders it counts (`audience`, or `all_customers` when the audience ordered too little).
+ */
+export type SendTimeAnswer = Schemas['SendTimeOut'];
 
 const DAY_INDEX = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 

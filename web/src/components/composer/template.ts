@@ -3,7 +3,7 @@
 // and the values of one customer as the server renders them (₹ with Indian grouping). The server's
 // Liquid engine stays the judge: this is a preview.
 
-import type { Customer } from '../../api/types';
+import type { Customer, Schemas } from '../../api/types';
 import { money } from '../../lib/format';
 
 export type TemplateValue = string | number | null | undefined;
@@ -17,6 +17,10 @@ export interface Rendered {
 
 const OUTPUT = /\{\{(-?)([\s\S]*?)(-?)\}\}/g;
 const FILTER = /\|\s*([A-Za-z_]\w*)\s*(?::\s*("[^"]*"|'[^']*'|[^|]*))?/g;
+// Where `{{-` and `-}}` strip whitespace, marked while rendering: private-use characters, which no
+// template or value means as text.
+const LSTRIP = '\uE000';
+const RSTRIP = '\uE001';
 
 /** nil and "" are empty for Liquid's `default`. */
 function isEmpty(value: TemplateValue): boolean {
@@ -65,10 +69,10 @@ export function renderTemplate(template: string, vars: TemplateVars): Rendered {
           break;
       }
     }
-    return (lstrip ? '\u0000' : '') + (isEmpty(value) ? '' : String(value)) + (rstrip ? '\u0001' : '');
+    return (lstrip ? LSTRIP : '') + (isEmpty(value) ? '' : String(value)) + (rstrip ? RSTRIP : '');
   });
   // `{{-` and `-}}` strip the whitespace before and after them.
-  out = out.replace(/\s*\u0000/g, '').replace(/\u0001\s*/g, '');
+  out = out.replace(/\s*\uE000/g, '').replace(/\uE001\s*/g, '');
   return { text: out, unknown: [...unknown] };
 }
 
@@ -102,11 +106,7 @@ export function customerVariables(c: Customer): TemplateVars {
 }
 
 /** A personalisation variable as GET /api/v1/campaigns/variables lists it. */
-export interface TemplateVariable {
-  name: string;
-  description: string;
-  example: string;
-}
+export type TemplateVariable = Schemas['Variable'];
 
 /** The values of the variables' examples: a stand-in customer when the audience has none to show. */
 export function exampleVariables(variables: TemplateVariable[]): TemplateVars {

@@ -40,7 +40,10 @@ export function toNumber(value: number | string | null | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-export function chartDays(series: readonly OverviewDay[], campaigns: readonly CampaignDay[]): ChartDay[] {
+/** A day of the overview, its revenue read as the API sends it (a number) or as a decimal string. */
+type SeriesDay = Omit<OverviewDay, 'revenue'> & { revenue: number | string };
+
+export function chartDays(series: readonly SeriesDay[], campaigns: readonly CampaignDay[]): ChartDay[] {
   const rows = new Map<string, ChartDay>();
   const row = (date: string): ChartDay => {
     let r = rows.get(date);

@@ -1,30 +1,14 @@
-// `GET /api/v1/overview?days=N` (being built beside this page; the shape agreed for it).
+// `GET /api/v1/overview?days=N`, the dashboard's numbers (aliases onto the generated schema), and the
+// periods the dashboard offers.
 
-export interface OverviewDay {
-  /** A calendar day, `YYYY-MM-DD`. */
-  date: string;
-  new_customers: number;
-  orders: number;
-  /** Major units (rupees), as a number or a decimal string. */
-  revenue: number | string;
-}
+import type { Schemas } from '../../api/types';
 
-export interface CampaignDay {
-  date: string;
-  delivered: number;
-  failed: number;
-}
-
-export interface Overview {
-  customers: number;
-  orders: number;
-  revenue: number | string;
-  active_campaigns: number;
-  /** 0..1, null before any outcome. */
-  delivery_rate: number | null;
-  series: OverviewDay[];
-  campaigns: CampaignDay[];
-}
+/** A calendar day (`YYYY-MM-DD`) of new customers, orders and revenue (major units). */
+export type OverviewDay = Schemas['DayOut'];
+/** A calendar day of campaign messages delivered and failed. */
+export type CampaignDay = Schemas['DeliveryDayOut'];
+/** The totals of the store and its last `days` days, day by day; `delivery_rate` 0..1, null before any outcome. */
+export type Overview = Schemas['OverviewOut'];
 
 export const PERIODS = [7, 30, 90] as const;
 export type Period = (typeof PERIODS)[number];

@@ -6,16 +6,10 @@ import { IconAlertTriangle, IconSparkles } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError } from '../../api/client';
-import type { RuleGroup } from '../../api/types';
+import type { RuleGroup, Schemas } from '../../api/types';
 import { ErrorState } from '../States';
 
-export interface RulesAnswer {
-  rules: RuleGroup | null;
-  explanation: string[];
-  unrecognised: string[];
-  provider: string;
-  fallback?: string | null;
-}
+export type RulesAnswer = Schemas['RulesAnswer'];
 
 const EXAMPLE = "haven't shopped in 6 months and spent over ₹5K, from Mumbai or Pune";
 

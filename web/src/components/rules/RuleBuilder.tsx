@@ -10,7 +10,6 @@ import {
   prepareRuleGroup,
   QueryBuilder,
   type ActionProps,
-  type Field,
   type FullOperator,
   type OptionGroup,
   type RuleGroupType,
@@ -19,7 +18,7 @@ import {
 } from 'react-querybuilder';
 import 'react-querybuilder/dist/query-builder-layout.css';
 import type { RuleGroup } from '../../api/types';
-import { defaultValue, kindOf, operatorLabel, type CatalogueField, type FieldKind } from './catalogue';
+import { defaultValue, kindOf, operatorLabel, type ApiOperator, type CatalogueField, type FieldKind } from './catalogue';
 import { fitQuery, fromRqb, fromRqbOperator, toRqb, toRqbOperator } from './convert';
 import { idsAtPaths } from './errors';
 import './RuleBuilder.css';
@@ -49,14 +48,15 @@ function AddAction(props: ActionProps) {
   return <MantineActionElement {...props} aria-label={props.title} variant="light" size="compact-sm" leftSection={<IconPlus size={14} aria-hidden />} />;
 }
 
-function RemoveAction({ handleOnClick, title, disabled, className, testID }: ActionProps) {
+function RemoveAction(props: ActionProps) {
+  const { title, disabled, className, testID } = props;
   return (
     <Tooltip label={title} withinPortal>
       <ActionIcon
         variant="subtle"
         color="red"
         aria-label={title}
-        onClick={(e) => handleOnClick(e)}
+        onClick={(e) => props.handleOnClick(e)}
         disabled={disabled}
         className={className}
         data-testid={testID}
@@ -99,7 +99,7 @@ const COMBINATORS = [
 /** The operator a new rule on a field starts with. */
 function firstOperator(field: CatalogueField): string {
   const kind = kindOf(field.type);
-  const preferred: Record<FieldKind, string> = {
+  const preferred: Record<FieldKind, ApiOperator> = {
     text: '=',
     count: '>=',
     money: '>=',
@@ -205,7 +205,7 @@ export function RuleBuilder({ fields, rules, onChange, disabled = false, problem
     <div className="mcrm-rules">
       <QueryBuilderMantine controlElements={CONTROLS}>
         <QueryBuilder
-          fields={options as unknown as Field[]}
+          fields={options}
           query={query}
           onQueryChange={change}
           combinators={COMBINATORS}

@@ -203,7 +203,10 @@ function WindowValue(props: ScalarProps & { operator: string }) {
 
 /** react-querybuilder's value editor for our catalogue. */
 export function RuleValueEditor(props: ValueEditorProps) {
-  const { fieldData, operator, value, handleOnChange, disabled } = props;
+  const { operator, disabled } = props;
+  const fieldData: unknown = props.fieldData;
+  const value: unknown = props.value;
+  const handleOnChange: Change = (next) => props.handleOnChange(next);
   const field = isBuilderField(fieldData) ? fieldData : null;
   const kind: FieldKind = field?.kind ?? 'text';
   const apiOperator = fromRqbOperator(operator);

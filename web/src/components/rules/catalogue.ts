@@ -1,23 +1,15 @@
 // The field catalogue as GET /api/v1/segments/fields serves it, and what each field type and operator
 // expects as a value (crates/domain/src/rules/catalogue.rs and values.rs). Pure: no React here.
 
+import type { Schemas } from '../../api/types';
+
 /** The value types the server knows; anything else is treated as text. */
-export type FieldKind = 'text' | 'count' | 'money' | 'date' | 'count_in_window' | 'money_in_window';
+export type FieldKind = Schemas['Kind'];
 
-export interface CatalogueField {
-  name: string;
-  label: string;
-  type: string;
-  operators: string[];
-  values?: { value: string; customers: number }[];
-  description?: string;
-  note?: string;
-  custom?: boolean;
-}
+/** A field rules may test: its type decides its operators; `values` are the common ones (cities). */
+export type CatalogueField = Schemas['FieldOut'];
 
-export interface FieldCatalogue {
-  fields: CatalogueField[];
-}
+export type FieldCatalogue = Schemas['FieldsOut'];
 
 /** A label for each field name, for messages about rules. */
 export function fieldLabeller(fields: CatalogueField[]): (name: string) => string {
@@ -51,8 +43,8 @@ export const OPERATORS = [
   'is_not_null',
   'within_last_days',
   'older_than_days',
-] as const;
-export type ApiOperator = (typeof OPERATORS)[number];
+] as const satisfies readonly Schemas['Operator'][];
+export type ApiOperator = Schemas['Operator'];
 
 /** What an operator reads for a field of a kind. */
 export type ValueShape =

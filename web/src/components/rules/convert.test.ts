@@ -39,7 +39,7 @@ const EVERYTHING: RuleGroup = {
     { field: 'phone', operator: 'begins_with', value: '+9198' },
     { field: 'email', operator: 'ends_with', value: '.in' },
     { field: 'email', operator: 'is_null', value: null },
-    { field: 'phone', operator: 'is_not_null' } as RuleGroup['rules'][number],
+    { field: 'phone', operator: 'is_not_null' },
     { field: 'last_order_at', operator: 'within_last_days', value: 30 },
     { field: 'last_order_at', operator: 'older_than_days', value: 180 },
     { field: 'created_at', operator: 'between', value: ['2025-01-01', '2025-03-31T18:30:00Z'] },
@@ -93,7 +93,7 @@ describe('toRqb / fromRqb', () => {
   it.each([
     ['the README example', README],
     ['every operator and nesting', EVERYTHING],
-    ['an empty group', { combinator: 'and', rules: [] } as RuleGroup],
+    ['an empty group', { combinator: 'and', rules: [] } satisfies RuleGroup],
   ])('round-trips %s exactly', (_name, rules) => {
     const back = fromRqb(toRqb(rules));
     expect(back).toStrictEqual(rules);
@@ -140,7 +140,7 @@ describe('toRqb / fromRqb', () => {
         },
       ],
     });
-    const strip = (g: RuleGroupType): RuleGroupType => JSON.parse(JSON.stringify(g, (k, v: unknown) => (['id', 'path', 'valueSource'].includes(k) ? undefined : v)));
+    const strip = (g: RuleGroupType) => JSON.parse(JSON.stringify(g, (k, v: unknown) => (['id', 'path', 'valueSource'].includes(k) ? undefined : v))) as RuleGroupType;
     expect(toRqb(ours)).toStrictEqual(strip(rqb));
   });
 

@@ -42,7 +42,7 @@ export function fromRqbOperator(operator: string): string {
 }
 
 export function isGroup(rule: RuleCondition | RuleGroup): rule is RuleGroup {
-  return 'rules' in rule && Array.isArray((rule as RuleGroup).rules);
+  return 'rules' in rule && Array.isArray(rule.rules);
 }
 
 function isRqbGroup(rule: RuleType | RuleGroupType | string): rule is RuleGroupType {

@@ -57,7 +57,7 @@ describe('ruleProblems', () => {
 
   it('ignores errors that are not about rules', () => {
     expect(ruleProblems(new Error('offline'), RULES, labelOf)).toEqual([]);
-    const other = new ApiError(422, { type: 't', title: 't', status: 422, detail: 'd', errors: [{ field: 'message', reason: 'x' }] }, '422');
+    const other = new ApiError(422, { type: 't', title: 't', status: 422, detail: 'd', errors: [{ field: 'message', pointer: '/message', reason: 'x' }] }, '422');
     expect(ruleProblems(other, RULES, labelOf)).toEqual([]);
   });
 });

@@ -22,7 +22,8 @@ export interface Reply {
   wait?: Promise<void>;
 }
 
-type Handler = (call: Call) => Reply | unknown;
+/** Returns a `Reply` or a plain body. */
+type Handler = (call: Call) => unknown;
 
 /**
  * Stubs fetch. `routes` maps `"METHOD /path"` (the path without its query, or a prefix ending in `*`)

@@ -1,12 +1,12 @@
 // Test fixtures shaped as the API answers (GET /api/v1/segments/fields on a seeded database).
 
 import type { Customer, Segment } from '../../api/types';
-import type { CatalogueField } from './catalogue';
+import type { ApiOperator, CatalogueField } from './catalogue';
 
-const TEXT = ['=', '!=', 'contains', 'not_contains', 'begins_with', 'ends_with', 'in', 'not_in', 'is_null', 'is_not_null'];
-const NUMBER = ['=', '!=', '<', '<=', '>', '>=', 'between', 'not_between', 'in', 'not_in'];
-const DATE = ['<', '<=', '>', '>=', 'between', 'not_between', 'within_last_days', 'older_than_days', 'is_null', 'is_not_null'];
-const WINDOW = ['=', '!=', '<', '<=', '>', '>=', 'between', 'not_between'];
+const TEXT: ApiOperator[] = ['=', '!=', 'contains', 'not_contains', 'begins_with', 'ends_with', 'in', 'not_in', 'is_null', 'is_not_null'];
+const NUMBER: ApiOperator[] = ['=', '!=', '<', '<=', '>', '>=', 'between', 'not_between', 'in', 'not_in'];
+const DATE: ApiOperator[] = ['<', '<=', '>', '>=', 'between', 'not_between', 'within_last_days', 'older_than_days', 'is_null', 'is_not_null'];
+const WINDOW: ApiOperator[] = ['=', '!=', '<', '<=', '>', '>=', 'between', 'not_between'];
 
 export const FIELDS: CatalogueField[] = [
   { name: 'name', label: 'Name', type: 'text', operators: TEXT },

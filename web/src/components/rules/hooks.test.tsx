@@ -74,9 +74,10 @@ describe('useAudiencePreview', () => {
 
   it('sends nothing for empty rules or a rule still being filled in', async () => {
     const calls = fakeApi({ 'POST /api/v1/segments/preview': () => ({ count: 5, sample: [] }) });
+    const empty: RuleGroup = { combinator: 'and', rules: [] };
     const { result, rerender } = renderHook(({ rules }) => useAudiencePreview(rules, { delay: 10 }), {
       wrapper,
-      initialProps: { rules: { combinator: 'and', rules: [] } as RuleGroup },
+      initialProps: { rules: empty },
     });
     expect(result.current.empty).toBe(true);
     rerender({ rules: spend('') });

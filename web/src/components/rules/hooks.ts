@@ -5,7 +5,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, ApiError } from '../../api/client';
-import type { Customer, RuleGroup } from '../../api/types';
+import type { RuleGroup, Schemas } from '../../api/types';
 import type { FieldCatalogue } from './catalogue';
 import { countConditions, unfinishedPaths } from './convert';
 
@@ -17,10 +17,8 @@ export function useFieldCatalogue() {
   });
 }
 
-export interface AudiencePreview {
-  count: number;
-  sample: Customer[];
-}
+/** `POST /api/v1/segments/preview`: how many customers the rules select, and a few of them. */
+export type AudiencePreview = Schemas['Preview'];
 
 export const PREVIEW_DELAY_MS = 400;
 

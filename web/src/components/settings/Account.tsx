@@ -6,13 +6,13 @@ import { useState } from 'react';
 import { useSession } from '../../auth/session';
 
 export function Account() {
-  const { me, signOut } = useSession();
+  const { me, person, signOut } = useSession();
   const [signingOut, setSigningOut] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const rows: [string, string | undefined][] = [
     ['Name', me.name],
-    ['E-mail', me.email],
-    ['Signed in with', me.kind === 'api_key' ? 'an API key' : me.provider === 'oidc' ? 'single sign-on' : 'a one-time link'],
+    ['E-mail', person?.email],
+    ['Signed in with', !person ? 'an API key' : person.provider === 'oidc' ? 'single sign-on' : 'a one-time link'],
   ];
   return (
     <Stack gap="md" maw={520}>
@@ -29,13 +29,13 @@ export function Account() {
               </Text>
             </Group>
           ))}
-        {me.role && (
+        {person && (
           <Group gap="xs" wrap="nowrap" align="baseline">
             <Text component="dt" size="sm" c="dimmed" w={120}>
               Role
             </Text>
             <Text component="dd" size="sm" m={0}>
-              <Badge variant="light">{me.role}</Badge>
+              <Badge variant="light">{person.role}</Badge>
             </Text>
           </Group>
         )}

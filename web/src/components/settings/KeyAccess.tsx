@@ -69,5 +69,5 @@ export function madeBy(apiKey: ApiKey): string | null {
   const by = apiKey.created_by;
   const maker = apiKey.maker?.email;
   if (maker && by !== `user:${maker}`) return by ? `${by}, for ${maker}` : maker;
-  return by;
+  return by ?? null;
 }

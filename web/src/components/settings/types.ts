@@ -1,7 +1,10 @@
-// Settings shapes (see crates/api/src/routes/api_keys.rs, people.rs, ai.rs).
+// Settings: the API's shapes for keys, people and the AI provider (aliases onto the generated schema),
+// the scopes and roles as the UI offers them, and the query keys.
 
-export type Scope = 'ingest' | 'read' | 'write' | 'admin';
-export type Role = 'admin' | 'marketer' | 'viewer';
+import type { Schemas } from '../../api/types';
+
+export type Scope = Schemas['Scope'];
+export type Role = Schemas['Role'];
 
 export const SCOPES: { value: Scope; label: string; description: string }[] = [
   { value: 'ingest', label: 'ingest', description: 'send customers and orders (single, batches, CSV imports)' },
@@ -17,54 +20,23 @@ export const ROLES: { value: Role; label: string }[] = [
 ];
 
 /** `suspended`: its maker is disabled (it works again once they are enabled); `revoked`: for good. */
-export type KeyStatus = 'active' | 'suspended' | 'revoked';
+export type KeyStatus = Schemas['KeyStatusOut'];
 
 /** The person a key answers to, as they are now. */
-export interface KeyMaker {
-  id: string;
-  email: string;
-  role: Role;
-  disabled_at: string | null;
-}
+export type KeyMaker = Schemas['MakerOut'];
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  /** The visible start of the key, `mcrm_<prefix>_`. */
-  prefix: string;
-  /** The scopes it was made with. */
-  scopes: Scope[];
-  /** What it may do now: its scopes as far as its maker's role allows; none unless active. */
-  effective_scopes: Scope[];
-  status: KeyStatus;
-  /** Null for keys made on the command line, which answer to no one. */
-  maker: KeyMaker | null;
-  created_by: string | null;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
+/**
+ * A key: `scopes` it was made with, `effective_scopes` what it may do now (its scopes as far as its
+ * maker's role allows; none unless active); `maker` null for keys made on the command line.
+ */
+export type ApiKey = Schemas['KeyOut'];
 
 /** The answer to creating a key: the only time its secret is shown. */
-export interface NewApiKey extends ApiKey {
-  secret: string;
-}
+export type NewApiKey = Schemas['KeyCreated'];
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  provider: string;
-  created_at: string;
-  last_login_at: string | null;
-  disabled_at: string | null;
-}
+export type User = Schemas['UserOut'];
 
-export interface AiProvider {
-  provider: string;
-  model: string | null;
-}
+export type AiProvider = Schemas['ProviderOut'];
 
 export const settingsKeys = {
   apiKeys: ['settings', 'api-keys'] as const,
