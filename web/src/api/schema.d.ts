@@ -326,6 +326,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/variables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Personalisation variables.
+         * @description The personalisation variables a message may use, with what each holds. Needs the `read` scope.
+         */
+        get: operations["message_variables"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}/messages": {
         parameters: {
             query?: never;
@@ -382,26 +402,6 @@ export interface paths {
          *     buckets from its start. Needs the `read` scope.
          */
         get: operations["campaign_timeline"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/campaigns/variables": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Personalisation variables.
-         * @description The personalisation variables a message may use, with what each holds. Needs the `read` scope.
-         */
-        get: operations["message_variables"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1151,6 +1151,11 @@ export interface components {
         IngestionOut: {
             id: string;
             kind: components["schemas"]["RecordKind"];
+            /**
+             * @description `queued` until a consumer has processed the batch, `pending` while some of its orders wait for
+             *     their customer, `completed` when every record is persisted, unchanged or rejected, `failed`
+             *     when it never reached the queue.
+             */
             status: components["schemas"]["IngestionStatus"];
             /**
              * Format: int64
@@ -1186,12 +1191,7 @@ export interface components {
             /** Format: date-time */
             completed_at?: string | null;
         };
-        /**
-         * @description `queued` until a consumer has processed the batch, `pending` while some of its orders wait for
-         *     their customer, `completed` when every record is persisted, unchanged or rejected, `failed` when it
-         *     never reached the queue.
-         * @enum {string}
-         */
+        /** @enum {string} */
         IngestionStatus: "queued" | "pending" | "completed" | "failed";
         /** @description An order's line. */
         ItemOut: {
@@ -3059,6 +3059,30 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    message_variables: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variables. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariablesOut"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     campaign_messages: {
         parameters: {
             query?: {
@@ -3147,30 +3171,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    message_variables: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The variables. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VariablesOut"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
