@@ -1,5 +1,7 @@
 use super::*;
+use minicrm_messaging::OutboundMessage;
 use secrecy::ExposeSecret;
+use std::hash::BuildHasher;
 
 fn message(reference: &str, to: &str) -> OutboundMessage {
     OutboundMessage {
