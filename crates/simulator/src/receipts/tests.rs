@@ -1,3 +1,4 @@
+use super::posting::jitter;
 use super::*;
 
 #[test]
