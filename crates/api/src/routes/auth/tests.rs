@@ -1,4 +1,4 @@
-use super::safe_return;
+use super::oidc::safe_return;
 
 #[test]
 fn sign_in_only_returns_to_this_site() {
