@@ -1,4 +1,7 @@
 use super::*;
+use crate::ApiError;
+use minicrm_domain::{Role, Scope};
+use minicrm_store::api_keys::ApiKey;
 use minicrm_store::api_keys::Maker;
 use Scope::*;
 
