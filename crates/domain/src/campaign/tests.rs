@@ -1,4 +1,5 @@
 use super::*;
+use crate::Currency;
 
 fn parse(body: Value) -> Result<NewCampaign, Vec<Problem>> {
     let now = Timestamp::parse("2026-01-01T00:00:00Z").unwrap();
