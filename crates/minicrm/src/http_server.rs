@@ -12,24 +12,27 @@
 //! its first byte; a connection with nothing in flight closes after `idle_timeout` without a byte.
 //! A request in flight has neither limit: its handler's time (and a slow body) is the TimeoutLayer's.
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::Router;
-use http_body::{Frame, SizeHint};
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::pin::{pin, Pin};
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::pin::pin;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+
+mod activity;
+mod watched;
+
+use activity::{Activity, InFlight};
+use watched::{Tracked, Watched};
 
 /// How long a connection may take over a request head and stay idle, and how many may be open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,174 +173,6 @@ async fn handle(
         body,
         _in_flight: in_flight,
     }))
-}
-
-/// What the deadlines are measured from, shared by the connection's reads, its requests and its task.
-struct Activity {
-    limits: HttpLimits,
-    state: Mutex<State>,
-    /// Woken when a deadline may have come nearer: the last request ended, or a new head began.
-    changed: Notify,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct State {
-    in_flight: usize,
-    /// When the connection last fell quiet: its accept, or the end of its last response.
-    quiet_since: Instant,
-    last_read: Instant,
-    /// When the head now awaited began: the accept for the first request, else its first byte.
-    head_since: Option<Instant>,
-}
-
-impl Activity {
-    fn new(limits: HttpLimits, now: Instant) -> Self {
-        Self {
-            limits,
-            state: Mutex::new(State {
-                in_flight: 0,
-                quiet_since: now,
-                last_read: now,
-                head_since: Some(now),
-            }),
-            changed: Notify::new(),
-        }
-    }
-
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        // The state is plain values, whole after any panic: a poisoned lock is still good.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn read(&self, now: Instant) {
-        let mut state = self.state();
-        state.last_read = now;
-        if state.in_flight == 0 && state.head_since.is_none() {
-            state.head_since = Some(now);
-            self.changed.notify_one();
-        }
-    }
-
-    fn request_started(&self) {
-        let mut state = self.state();
-        state.in_flight += 1;
-        state.head_since = None;
-    }
-
-    fn request_ended(&self, now: Instant) {
-        let mut state = self.state();
-        state.in_flight = state.in_flight.saturating_sub(1);
-        if state.in_flight == 0 {
-            state.quiet_since = now;
-            state.head_since = None;
-            self.changed.notify_one();
-        }
-    }
-
-    /// When the connection must close unless something happens first; none while a request is in
-    /// flight.
-    fn deadline(&self) -> Option<Instant> {
-        let state = *self.state();
-        if state.in_flight > 0 {
-            return None;
-        }
-        let idle = state.quiet_since.max(state.last_read) + self.limits.idle_timeout;
-        let head = state.head_since.map(|t| t + self.limits.header_timeout);
-        Some(head.map_or(idle, |head| head.min(idle)))
-    }
-}
-
-/// A request from its head until its response's body is done with (sent, or dropped).
-struct InFlight(Arc<Activity>);
-
-impl InFlight {
-    fn start(activity: Arc<Activity>) -> Self {
-        activity.request_started();
-        Self(activity)
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.request_ended(Instant::now());
-    }
-}
-
-/// A response body that keeps its request in flight until hyper has finished with it.
-struct Tracked {
-    body: Body,
-    _in_flight: InFlight,
-}
-
-impl http_body::Body for Tracked {
-    type Data = Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        Pin::new(&mut self.body).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.body.size_hint()
-    }
-}
-
-/// The socket, noting each read that brings bytes.
-struct Watched {
-    stream: TcpStream,
-    activity: Arc<Activity>,
-}
-
-impl AsyncRead for Watched {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
-        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
-            self.activity.read(Instant::now());
-        }
-        polled
-    }
-}
-
-impl AsyncWrite for Watched {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[std::io::IoSlice<'_>],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
-    }
 }
 
 #[cfg(test)]

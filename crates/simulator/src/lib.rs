@@ -59,23 +59,24 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod accept;
+mod config;
+mod counters;
 mod http;
 mod outcome;
 mod receipts;
 
-use minicrm_messaging::{
-    Accepted, FailureReason, OutboundMessage, VendorStats, MAX_RECEIPTS_PER_CALLBACK,
-};
+pub use config::VendorConfig;
+pub(crate) use counters::Counters;
+use minicrm_messaging::{VendorStats, MAX_RECEIPTS_PER_CALLBACK};
 pub use outcome::{deterministic_failure, on_dnd_registry};
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use receipts::{Pending, ReceiptQueue};
-use std::collections::hash_map::{Entry, RandomState};
+use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
-use std::ops::{Range, RangeInclusive};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -83,55 +84,6 @@ use tokio_util::sync::CancellationToken;
 
 /// The largest request body accepted, in bytes (larger bodies are answered 413).
 pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
-
-/// How the simulator behaves. Start from [`VendorConfig::default`] and override what matters.
-#[derive(Debug, Clone)]
-pub struct VendorConfig {
-    /// The key clients must send as `Authorization: Bearer <api_key>` on `/v1/messages*`.
-    pub api_key: secrecy::SecretString,
-    /// The HMAC key receipts are signed with (see [`sign`](minicrm_messaging::sign)).
-    pub signing_secret: secrecy::SecretString,
-    /// Where receipts go when a message has no `callback_url` of its own. Messages with neither get
-    /// an outcome (counted in the stats) but no receipt.
-    pub callback_url: Option<String>,
-    /// The share of messages delivered among those without a data-driven failure (default 0.90).
-    /// Values outside `0.0..=1.0` act as the nearest bound.
-    pub success_rate: f64,
-    /// The delay between acceptance and a message's receipt becoming due, drawn uniformly from this
-    /// range (default 200 ms..=2 s; `ZERO..=ZERO` is allowed for benchmarks).
-    pub latency: RangeInclusive<Duration>,
-    /// The share of `/v1/messages*` requests answered 429 with `Retry-After: 1` (default 0.0).
-    pub rate_limit_share: f64,
-    /// Windows, measured from the first `/v1/messages*` request the simulator receives, during which
-    /// every such request is answered 503. Timed from the first message rather than from the start, so
-    /// that an outage falls inside the sending however long the sender took to begin.
-    pub outages: Vec<Range<Duration>>,
-    /// The most receipts in one callback POST (default and most [`MAX_RECEIPTS_PER_CALLBACK`]; 0 acts
-    /// as 1).
-    pub receipt_batch: usize,
-    /// The longest a due receipt waits for its batch to fill before it is sent (default 50 ms).
-    pub receipt_flush: Duration,
-    /// Seeds every random choice (outcomes, latencies, faults, id prefix) for reproducible tests.
-    pub seed: Option<u64>,
-}
-
-impl Default for VendorConfig {
-    /// Realistic defaults, with a random 32-byte hex `api_key` and `signing_secret`.
-    fn default() -> Self {
-        Self {
-            api_key: hex::encode(rand::random::<[u8; 32]>()).into(),
-            signing_secret: hex::encode(rand::random::<[u8; 32]>()).into(),
-            callback_url: None,
-            success_rate: 0.90,
-            latency: Duration::from_millis(200)..=Duration::from_secs(2),
-            rate_limit_share: 0.0,
-            outages: Vec::new(),
-            receipt_batch: MAX_RECEIPTS_PER_CALLBACK,
-            receipt_flush: Duration::from_millis(50),
-            seed: None,
-        }
-    }
-}
 
 /// The simulator: the HTTP routes ([`Vendor::router`]) and the receipt sender
 /// ([`Vendor::run_receipts`]) share it. Cloning is cheap: the state is behind an `Arc`.
@@ -274,45 +226,6 @@ impl Hasher for PreHashed {
     }
 }
 
-/// The counters behind [`VendorStats`](minicrm_messaging::VendorStats).
-#[derive(Default)]
-pub(crate) struct Counters {
-    pub(crate) accepted: AtomicU64,
-    pub(crate) duplicates: AtomicU64,
-    pub(crate) delivered: AtomicU64,
-    pub(crate) failed: AtomicU64,
-    pub(crate) receipts_pending: AtomicU64,
-    pub(crate) receipts_posted: AtomicU64,
-    pub(crate) callback_failures: AtomicU64,
-    pub(crate) rate_limited: AtomicU64,
-    pub(crate) outage_refused: AtomicU64,
-}
-
-impl Counters {
-    fn snapshot(&self) -> VendorStats {
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        VendorStats {
-            accepted: get(&self.accepted),
-            duplicates: get(&self.duplicates),
-            delivered: get(&self.delivered),
-            failed: get(&self.failed),
-            receipts_pending: get(&self.receipts_pending),
-            receipts_posted: get(&self.receipts_posted),
-            callback_failures: get(&self.callback_failures),
-            rate_limited: get(&self.rate_limited),
-            outage_refused: get(&self.outage_refused),
-        }
-    }
-
-    pub(crate) fn add(counter: &AtomicU64, n: u64) {
-        counter.fetch_add(n, Ordering::Relaxed);
-    }
-
-    pub(crate) fn sub(counter: &AtomicU64, n: u64) {
-        counter.fetch_sub(n, Ordering::Relaxed);
-    }
-}
-
 /// Locks a mutex, ignoring poisoning: every critical section leaves its data consistent.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -332,181 +245,5 @@ pub(crate) fn receipt_id(id: u64) -> String {
     format!("vr_{id:016x}")
 }
 
-impl Inner {
-    /// Whether now falls in a configured outage window; if so, how long until it ends. Called for
-    /// every `/v1/messages*` request: the first starts the outages' clock.
-    pub(crate) fn outage_remaining(&self) -> Option<Duration> {
-        let elapsed = self.first_message.get_or_init(Instant::now).elapsed();
-        self.config
-            .outages
-            .iter()
-            .filter(|window| window.contains(&elapsed))
-            .map(|window| window.end - elapsed)
-            .max()
-    }
-
-    /// Draws whether this request is rate-limited.
-    pub(crate) fn rate_limited(&self) -> bool {
-        let share = self.config.rate_limit_share;
-        share > 0.0 && (share >= 1.0 || lock(&self.fault_rng).gen::<f64>() < share)
-    }
-
-    fn draw_latency(&self, rng: &mut SmallRng) -> Duration {
-        let (lo, hi) = self.latency_nanos;
-        Duration::from_nanos(if lo == hi { lo } else { rng.gen_range(lo..=hi) })
-    }
-
-    /// Accepts validated messages: answers each in order, and queues the receipts of new ones.
-    pub(crate) fn accept(&self, messages: Vec<OutboundMessage>) -> Vec<Accepted> {
-        let prepared: Vec<(u64, Option<FailureReason>)> = messages
-            .iter()
-            .map(|m| {
-                (
-                    self.reference_hasher.hash_one(m.reference.as_str()),
-                    deterministic_failure(m.channel, &m.to),
-                )
-            })
-            .collect();
-        let now = Instant::now();
-        let mut ids = Vec::with_capacity(messages.len());
-        let mut pending = Vec::new();
-        {
-            let mut guard = lock(&self.book);
-            let book = &mut *guard;
-            for (message, (key, verdict)) in messages.iter().zip(prepared) {
-                match book.seen.entry(key) {
-                    Entry::Occupied(seen) => ids.push((*seen.get(), true)),
-                    Entry::Vacant(slot) => {
-                        let id = book.next_id;
-                        book.next_id = book.next_id.wrapping_add(1);
-                        slot.insert(id);
-                        ids.push((id, false));
-                        let reason =
-                            outcome::decide(verdict, self.config.success_rate, &mut book.rng);
-                        let due = now + self.draw_latency(&mut book.rng);
-                        pending.push(Pending {
-                            due,
-                            id,
-                            reference: message.reference.as_str().into(),
-                            reason,
-                            callback: None,
-                        });
-                    }
-                }
-            }
-        }
-
-        let mut with_callback = 0;
-        let mut fresh = pending.iter_mut();
-        let mut results = Vec::with_capacity(messages.len());
-        for (message, (id, duplicate)) in messages.into_iter().zip(ids) {
-            if !duplicate {
-                let p = fresh.next().expect("one pending receipt per new message");
-                p.callback = match message.callback_url {
-                    Some(url) => Some(Arc::from(url)),
-                    None => self.default_callback.clone(),
-                };
-                with_callback += u64::from(p.callback.is_some());
-            }
-            results.push(Accepted {
-                id: message_id(id),
-                reference: message.reference,
-                duplicate,
-            });
-        }
-
-        let new = pending.len() as u64;
-        Counters::add(&self.counters.accepted, new);
-        Counters::add(&self.counters.duplicates, results.len() as u64 - new);
-        Counters::add(&self.counters.receipts_pending, with_callback);
-        if !pending.is_empty() && self.receipts_tx.send(pending).is_err() {
-            // The receiver lives in `queue` or in a running sender, both owned by `self`.
-            tracing::error!("the receipt queue is gone; receipts were lost");
-        }
-        results
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use secrecy::ExposeSecret;
-
-    fn message(reference: &str, to: &str) -> OutboundMessage {
-        OutboundMessage {
-            to: to.into(),
-            channel: minicrm_messaging::Channel::Sms,
-            body: "hi".into(),
-            reference: reference.into(),
-            callback_url: None,
-        }
-    }
-
-    #[test]
-    fn duplicates_within_and_across_batches_share_ids() {
-        let vendor = Vendor::new(VendorConfig {
-            seed: Some(1),
-            ..VendorConfig::default()
-        });
-        let first = vendor.inner.accept(vec![
-            message("a", "+14155550100"),
-            message("b", "+14155550101"),
-            message("a", "+14155550100"),
-        ]);
-        assert_eq!(first[0].id, first[2].id);
-        assert_ne!(first[0].id, first[1].id);
-        assert_eq!(
-            first.iter().map(|a| a.duplicate).collect::<Vec<_>>(),
-            [false, false, true]
-        );
-        let again = vendor.inner.accept(vec![message("b", "+14155550101")]);
-        assert_eq!(again[0].id, first[1].id);
-        assert!(again[0].duplicate);
-        let stats = vendor.stats();
-        assert_eq!((stats.accepted, stats.duplicates), (2, 2));
-        assert_eq!(stats.receipts_pending, 0, "no callback, no receipt");
-        assert!(first[0].id.starts_with("vm_") && first[0].id.len() == 19);
-    }
-
-    #[test]
-    fn seeded_vendors_agree() {
-        let ids = |seed| {
-            let vendor = Vendor::new(VendorConfig {
-                seed: Some(seed),
-                ..VendorConfig::default()
-            });
-            vendor.inner.accept(vec![message("x", "+14155550100")])[0]
-                .id
-                .clone()
-        };
-        assert_eq!(ids(9), ids(9));
-        assert_ne!(ids(9), ids(10));
-    }
-
-    #[test]
-    fn default_keys_are_random_hex() {
-        let (a, b) = (VendorConfig::default(), VendorConfig::default());
-        assert_eq!(a.api_key.expose_secret().len(), 64);
-        assert!(a
-            .signing_secret
-            .expose_secret()
-            .bytes()
-            .all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a.api_key.expose_secret(), b.api_key.expose_secret());
-        assert_ne!(a.signing_secret.expose_secret(), a.api_key.expose_secret());
-    }
-
-    #[test]
-    fn a_million_references_fit_in_the_map() {
-        let mut seen: HashMap<u64, u64, BuildHasherDefault<PreHashed>> = HashMap::default();
-        let hasher = RandomState::new();
-        for i in 0..1_000_000u64 {
-            seen.insert(hasher.hash_one(format!("ref-{i}")), i);
-        }
-        assert_eq!(seen.len(), 1_000_000);
-        // hashbrown keeps buckets at most 7/8 full, with one control byte plus the 16-byte entry each.
-        let buckets = (seen.capacity() * 8 / 7).next_power_of_two();
-        let bytes = buckets * 17;
-        assert!(bytes < 64 * 1024 * 1024, "{bytes}");
-    }
-}
+mod tests;

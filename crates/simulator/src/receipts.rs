@@ -5,25 +5,20 @@
 //! [`VendorConfig::receipt_flush`]: crate::VendorConfig::receipt_flush
 
 use crate::{lock, message_id, receipt_id, Counters, Inner};
-use axum::body::Bytes;
-use minicrm_messaging::{sign, SIGNATURE_HEADER};
-use minicrm_messaging::{FailureReason, Receipt, ReceiptStatus};
-use rand::Rng;
-use std::cmp::Ordering;
+use minicrm_messaging::{Receipt, ReceiptStatus};
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// The first retry delay of a failed callback POST; it doubles on each failure.
-const INITIAL_BACKOFF: Duration = Duration::from_millis(200);
-/// The longest delay between two attempts of a callback POST.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
-/// How long a callback POST is retried before its receipts are given up.
-const RETRY_WINDOW: Duration = Duration::from_secs(600);
+mod posting;
+mod queue;
+
+use posting::post_with_retry;
+pub(crate) use queue::{Pending, ReceiptQueue};
+
 /// The timeout of one callback POST attempt.
 pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most callback POSTs in flight at once (retries waiting for their backoff do not count).
@@ -32,52 +27,6 @@ pub(crate) const CONCURRENT_POSTS: usize = 16;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How many queued acceptance batches the sender takes from the channel at once.
 const INTAKE: usize = 64;
-
-/// The receipt of an accepted message, waiting to become due.
-pub(crate) struct Pending {
-    pub(crate) due: std::time::Instant,
-    pub(crate) id: u64,
-    pub(crate) reference: Box<str>,
-    pub(crate) reason: Option<FailureReason>,
-    /// `None`: nowhere to send it; the outcome is only counted.
-    pub(crate) callback: Option<Arc<str>>,
-}
-
-// `BinaryHeap` is a max-heap: order by reversed (due, id) so that the earliest receipt is on top.
-impl Ord for Pending {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.due, other.id).cmp(&(self.due, self.id))
-    }
-}
-
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        (self.due, self.id) == (other.due, other.id)
-    }
-}
-
-impl Eq for Pending {}
-
-/// What a sender owns while it runs, kept in [`Inner::queue`] between runs.
-pub(crate) struct ReceiptQueue {
-    rx: mpsc::UnboundedReceiver<Vec<Pending>>,
-    heap: BinaryHeap<Pending>,
-}
-
-impl ReceiptQueue {
-    pub(crate) fn new(rx: mpsc::UnboundedReceiver<Vec<Pending>>) -> Self {
-        Self {
-            rx,
-            heap: BinaryHeap::new(),
-        }
-    }
-}
 
 /// Holds the queue while a sender runs and puts it back when the sender ends, even if its future is
 /// dropped, so that acceptance never loses its channel.
@@ -250,173 +199,5 @@ impl Sender {
     }
 }
 
-/// The result of one POST attempt.
-enum Attempt {
-    /// 2xx.
-    Acknowledged,
-    /// A 4xx other than 408 and 429: retrying cannot help.
-    Refused(reqwest::StatusCode),
-    /// Anything else; the receiver's `Retry-After`, if any.
-    Failed {
-        problem: String,
-        retry_after: Option<Duration>,
-    },
-}
-
-/// POSTs one batch until it is acknowledged, refused, or [`RETRY_WINDOW`] has passed.
-async fn post_with_retry(
-    inner: Arc<Inner>,
-    url: Arc<str>,
-    receipts: Vec<Receipt>,
-    draining: CancellationToken,
-) {
-    let count = receipts.len() as u64;
-    let counters = &inner.counters;
-    let body = match serde_json::to_vec(&receipts) {
-        Ok(body) => Bytes::from(body),
-        Err(e) => {
-            tracing::error!(%url, error = %e, count, "could not encode receipts; dropping them");
-            Counters::sub(&counters.receipts_pending, count);
-            return;
-        }
-    };
-    drop(receipts);
-    let started = std::time::Instant::now();
-    let mut backoff = INITIAL_BACKOFF;
-    for attempt in 1u32.. {
-        let result = {
-            let _slot = inner.post_slots.acquire().await.expect("never closed");
-            post_once(&inner, &url, body.clone()).await
-        };
-        match result {
-            Attempt::Acknowledged => {
-                Counters::add(&counters.receipts_posted, count);
-                Counters::sub(&counters.receipts_pending, count);
-                tracing::debug!(%url, count, attempt, "receipts delivered");
-                return;
-            }
-            Attempt::Refused(status) => {
-                Counters::add(&counters.callback_failures, 1);
-                Counters::sub(&counters.receipts_pending, count);
-                tracing::error!(%url, %status, count, "callback refused the receipts; dropping them");
-                return;
-            }
-            Attempt::Failed {
-                problem,
-                retry_after,
-            } => {
-                Counters::add(&counters.callback_failures, 1);
-                let delay = jitter(backoff).max(retry_after.unwrap_or_default().min(MAX_BACKOFF));
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-                if draining.is_cancelled() || started.elapsed() + delay > RETRY_WINDOW {
-                    Counters::sub(&counters.receipts_pending, count);
-                    tracing::error!(%url, %problem, count, attempt, "giving up on receipts");
-                    return;
-                }
-                tracing::warn!(
-                    %url, %problem, count, attempt,
-                    retry_in_ms = delay.as_millis() as u64,
-                    "callback failed; will retry"
-                );
-                tokio::select! {
-                    () = tokio::time::sleep(delay) => {}
-                    () = draining.cancelled() => {}
-                }
-            }
-        }
-    }
-}
-
-async fn post_once(inner: &Inner, url: &str, body: Bytes) -> Attempt {
-    let signature = sign(
-        secrecy::ExposeSecret::expose_secret(&inner.config.signing_secret),
-        chrono::Utc::now().timestamp(),
-        &body,
-    );
-    let response = inner
-        .client
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(SIGNATURE_HEADER, signature)
-        .body(body)
-        .send()
-        .await;
-    let mut response = match response {
-        Ok(response) => response,
-        Err(e) => {
-            return Attempt::Failed {
-                problem: e.without_url().to_string(),
-                retry_after: None,
-            }
-        }
-    };
-    let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
-    // Read (a bounded part of) the answer so that the connection can be reused.
-    let mut read = 0usize;
-    while let Ok(Some(chunk)) = response.chunk().await {
-        read += chunk.len();
-        if read > 64 * 1024 {
-            break;
-        }
-    }
-    if status.is_success() {
-        Attempt::Acknowledged
-    } else if status.is_client_error()
-        && status != reqwest::StatusCode::REQUEST_TIMEOUT
-        && status != reqwest::StatusCode::TOO_MANY_REQUESTS
-    {
-        Attempt::Refused(status)
-    } else {
-        Attempt::Failed {
-            problem: format!("HTTP {status}"),
-            retry_after,
-        }
-    }
-}
-
-/// "Equal jitter": half the backoff, plus a random part of the other half.
-fn jitter(backoff: Duration) -> Duration {
-    let half = backoff / 2;
-    half + rand::thread_rng().gen_range(Duration::ZERO..=half)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn heap_pops_earliest_first() {
-        let now = std::time::Instant::now();
-        let pending = |ms: u64, id: u64| Pending {
-            due: now + Duration::from_millis(ms),
-            id,
-            reference: "r".into(),
-            reason: None,
-            callback: None,
-        };
-        let mut heap: BinaryHeap<Pending> = [
-            pending(30, 1),
-            pending(10, 2),
-            pending(20, 3),
-            pending(10, 0),
-        ]
-        .into_iter()
-        .collect();
-        let order: Vec<u64> = std::iter::from_fn(|| heap.pop().map(|p| p.id)).collect();
-        assert_eq!(order, [0, 2, 3, 1]);
-    }
-
-    #[test]
-    fn jitter_stays_within_the_upper_half() {
-        for _ in 0..1000 {
-            let d = jitter(Duration::from_millis(200));
-            assert!(d >= Duration::from_millis(100) && d <= Duration::from_millis(200));
-        }
-    }
-}
+mod tests;

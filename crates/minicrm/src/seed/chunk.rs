@@ -5,15 +5,17 @@
 //! A chunk depends only on the options and its index (its own ChaCha stream), so chunks can be made in
 //! any order, on any thread, and the whole run is reproducible.
 
-use super::basket;
-use super::people::{attributes, person, Person};
-use super::rhythm::{sample_time, DAY_MS};
+use super::people::{person, Person};
+use super::rhythm::DAY_MS;
 use super::sample::{log_normal, Cumulative};
 use super::SeedOptions;
-use minicrm_domain::{Currency, Money};
 use minicrm_store::seed::{SeedCustomer, SeedOrder};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+mod builder;
+
+use builder::Builder;
 
 /// Customers per chunk (and per transaction). Part of what the data depends on: changing it changes
 /// the data a seed produces.
@@ -156,123 +158,4 @@ fn allocate(rng: &mut impl Rng, profiles: &[Profile], quota: u64) -> Vec<u64> {
         counts[buyers[by_appetite.draw(rng)]] += 1;
     }
     counts
-}
-
-/// Fills a chunk customer by customer, numbering the orders as it goes.
-struct Builder {
-    now: i64,
-    /// The number of the order added last.
-    last_order: u64,
-    chunk: Chunk,
-}
-
-impl Builder {
-    fn new(now: i64, last_order: u64, customers: usize, orders: u64) -> Self {
-        let chunk = Chunk {
-            customers: Vec::with_capacity(customers),
-            orders: Vec::with_capacity(orders as usize),
-        };
-        Self {
-            now,
-            last_order,
-            chunk,
-        }
-    }
-
-    /// Adds a customer with `n` orders and the aggregates of the completed ones.
-    fn add(&mut self, rng: &mut impl Rng, external_id: String, profile: Profile, n: u64) {
-        let times = order_times(rng, &profile, n);
-        let mut totals = Aggregates::default();
-        for &t in &times {
-            self.last_order += 1;
-            let order = self.order(rng, &external_id, profile.taste, t);
-            totals.add(&order);
-            self.chunk.orders.push(order);
-        }
-        let created_at = match times.first() {
-            Some(first) => first - rng.gen_range(10 * 60_000..45 * DAY_MS),
-            None => self.now - rng.gen_range(DAY_MS..HISTORY_MS),
-        };
-        let attributes = attributes(rng, profile.person.female, totals.spend, totals.count > 0);
-        let Person {
-            name,
-            email,
-            phone,
-            city,
-            ..
-        } = profile.person;
-        self.chunk.customers.push(SeedCustomer {
-            external_id,
-            name,
-            email,
-            phone,
-            city: city.map(str::to_owned),
-            attributes,
-            created_at,
-            updated_at: created_at,
-            total_spend: totals.spend,
-            order_count: totals.count,
-            first_order_at: totals.first,
-            last_order_at: totals.last,
-        });
-    }
-
-    fn order(
-        &self,
-        rng: &mut impl Rng,
-        customer_external_id: &str,
-        taste: f64,
-        t: i64,
-    ) -> SeedOrder {
-        let amount = basket::amount(rng, taste);
-        SeedOrder {
-            external_id: format!("O{:08}", self.last_order),
-            customer_external_id: customer_external_id.to_owned(),
-            amount: Money {
-                minor: amount,
-                currency: Currency::INR,
-            },
-            status: basket::status(rng, self.now - t),
-            ordered_at: t,
-            items: basket::items(rng, amount),
-        }
-    }
-}
-
-/// `n` order times in the customer's window, following their city's rhythm, oldest first.
-fn order_times(rng: &mut impl Rng, profile: &Profile, n: u64) -> Vec<i64> {
-    let Life::Buyer { from, to } = profile.life else {
-        return Vec::new();
-    };
-    let rhythm = profile.person.rhythm;
-    let mut times: Vec<i64> = (0..n).map(|_| sample_time(rng, rhythm, from, to)).collect();
-    times.sort_unstable();
-    times
-}
-
-/// A customer's aggregates, counted exactly as the order consumer counts them: completed orders only.
-#[derive(Default)]
-struct Aggregates {
-    spend: i64,
-    count: i64,
-    first: Option<i64>,
-    last: Option<i64>,
-}
-
-impl Aggregates {
-    fn add(&mut self, order: &SeedOrder) {
-        if !order.status.counts_towards_aggregates() {
-            return;
-        }
-        self.spend += order.amount.minor;
-        self.count += 1;
-        self.first = Some(
-            self.first
-                .map_or(order.ordered_at, |f| f.min(order.ordered_at)),
-        );
-        self.last = Some(
-            self.last
-                .map_or(order.ordered_at, |l| l.max(order.ordered_at)),
-        );
-    }
 }

@@ -7,6 +7,9 @@ use crate::local::rules::tree::{all_of, condition, Rule, Value};
 use chrono::{Duration, NaiveDate};
 use minicrm_domain::rules::{Field, Operator};
 
+mod dated;
+mod days;
+
 /// A stretch of time read from text.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Window {
@@ -131,15 +134,6 @@ impl Scanner<'_> {
         Some((Window::Days(d), e))
     }
 
-    /// "this month", "current quarter": from the period's first day.
-    fn current_period(&self, q: usize, prep: Option<&str>) -> Option<(Window, usize)> {
-        if !matches!(self.word(q), "this" | "current") || matches!(prep, Some("since" | "for")) {
-            return None;
-        }
-        let start = self.period_start(self.word(q + 1))?;
-        Some((Window::Since(start), q + 2))
-    }
-
     /// "today", "yesterday", "recently", "in a while".
     fn near(&self, p: usize, q: usize, prep: Option<&str>) -> Option<(Window, usize)> {
         if self.word(q) == "today" && prep.is_none() {
@@ -166,134 +160,11 @@ impl Scanner<'_> {
         None
     }
 
-    /// "between 2025-01-01 and 2025-06-30", "from 1 Jan to 31 Mar": both days included.
-    fn date_range(&self, p: usize) -> Option<(Window, usize)> {
-        let q = self.pat(p, "between|from")?;
-        let (start, q2) = self.date(q)?;
-        let r = self.pat(q2, "and|to|till|until|-")?;
-        let (last, e) = self.date(r)?;
-        let (start, last) = (start.min(last), start.max(last));
-        Some((Window::calendar(start, last + Duration::days(1)), e))
-    }
-
-    /// "since 1 Jan 2025", "after March", "from 2024": from a day, a month or a year on.
-    fn since(&self, p: usize) -> Option<(Window, usize)> {
-        let q = self.pats(p, &["since|after|from", "starting|beginning from|on?"])?;
-        let after = self.word(p) == "after";
-        if let Some((d, e)) = self.date(q) {
-            let d = if after { d + Duration::days(1) } else { d };
-            return Some((Window::Since(d), e));
-        }
-        if let Some((start, end, e)) = self.month_period(q) {
-            let from = if after { end } else { start };
-            return Some((Window::Since(from), e));
-        }
-        let y = self.year(q)?;
-        let from = if after { y + 1 } else { y };
-        Some((Window::Since(NaiveDate::from_ymd_opt(from, 1, 1)?), q + 1))
-    }
-
-    /// "before 2025", "until March", "prior to 1 Jan 2026".
-    fn before(&self, p: usize) -> Option<(Window, usize)> {
-        let q = self.pats(p, &["before|until|till", "prior to", "earlier than"])?;
-        if let Some((d, e)) = self.date(q) {
-            return Some((Window::Before(d), e));
-        }
-        if let Some((start, _, e)) = self.month_period(q) {
-            return Some((Window::Before(start), e));
-        }
-        let y = self.year(q)?;
-        Some((Window::Before(NaiveDate::from_ymd_opt(y, 1, 1)?), q + 1))
-    }
-
-    /// "on 2026-06-01": that one day.
-    fn on_day(&self, p: usize) -> Option<(Window, usize)> {
-        let q = self.pat(p, "on")?;
-        let (d, e) = self.date(q)?;
-        Some((Window::calendar(d, d + Duration::days(1)), e))
-    }
-
-    /// "in March", "during 2024": that month or year.
-    fn named_period(&self, q: usize, prep: Option<&str>) -> Option<(Window, usize)> {
-        if !matches!(prep, Some("in" | "during")) {
-            return None;
-        }
-        if let Some((start, end, e)) = self.month_period(q) {
-            return Some((Window::calendar(start, end), e));
-        }
-        let y = self
-            .year(q)
-            .filter(|_| unit_days(self.word(q + 1)).is_none())?;
-        let start = NaiveDate::from_ymd_opt(y, 1, 1)?;
-        let end = NaiveDate::from_ymd_opt(y + 1, 1, 1)?;
-        Some((Window::calendar(start, end), q + 1))
-    }
-
     /// A window at q if there is one, and where the text goes on.
     pub(super) fn optional_window(&self, q: usize) -> (Option<Window>, usize) {
         match self.window(q) {
             Some((w, e)) => (Some(w), e),
             None => (None, q),
-        }
-    }
-
-    /// The days of a window, for the rolling windows of orders and spend.
-    pub(super) fn window_days(&self, w: Window) -> Option<u32> {
-        match w {
-            Window::Days(d) => Some(d),
-            Window::Since(d) => u32::try_from((self.today - d).num_days() + 1)
-                .ok()
-                .filter(|n| (1..=36_500).contains(n)),
-            Window::Period {
-                approx: Some(d), ..
-            } => Some(d),
-            _ => None,
-        }
-    }
-
-    /// "more than 90 days ago", "a year ago", "less than a week ago": (older?, days, end).
-    pub(super) fn ago(&self, p: usize, need_ago: bool) -> Option<(Operator, u32, usize)> {
-        let (op, q) = if let Some(q) = self.pats(
-            p,
-            &[
-                "more|longer|greater than|then",
-                "over|above|beyond",
-                "at least",
-                "atleast",
-                "upwards of",
-            ],
-        ) {
-            (Some(Operator::OlderThanDays), q)
-        } else if let Some(q) = self.pats(
-            p,
-            &[
-                "less|fewer than|then",
-                "under|within",
-                "at most",
-                "no more than",
-                "not more than",
-                "up to",
-            ],
-        ) {
-            (Some(Operator::WithinLastDays), q)
-        } else {
-            (None, p)
-        };
-        let (days, e) = self.duration(q)?;
-        if let Some(e2) = self.pat(e, "ago|back|earlier") {
-            return Some((op.unwrap_or(Operator::OlderThanDays), days, e2));
-        }
-        match op {
-            Some(op) if !need_ago => Some((op, days, e)),
-            _ => None,
-        }
-    }
-
-    /// "Inactive for this long": the days of the window, with no order in them.
-    pub(super) fn older_days(&self, w: Window) -> Option<u32> {
-        match w {
-            Window::Since(d) => u32::try_from((self.today - d).num_days().max(1)).ok(),
-            other => self.window_days(other),
         }
     }
 }
