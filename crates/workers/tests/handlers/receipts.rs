@@ -3,11 +3,9 @@
 //! that never left us, a reference not ours) change nothing; a receipt again changes nothing; poison
 //! is refused.
 
-use crate::harness::campaign::{
-    campaign, job, running_campaign, snapshot, statuses, BAD_PHONE, GOOD_PHONE,
-};
+use crate::harness::campaign::{campaign, job, ready_to_send, running_campaign, statuses};
 use crate::harness::vendor::TestVendor;
-use crate::harness::{customers, deliver, envelope, handle_alone, refused, State};
+use crate::harness::{deliver, envelope, handle_alone, refused, State};
 use minicrm_bus::Envelope;
 use minicrm_domain::campaign::{CampaignStatus, MessageStatus::*};
 use minicrm_messaging::Receipt;
@@ -31,17 +29,7 @@ const SECRET: &str = "receipt-secret";
 /// failed here; its id, and the vendor's receipts, checked as the API checks them.
 async fn sent_with_receipts(db: &Db) -> (String, Vec<Receipt>) {
     let vendor = TestVendor::start(SECRET).await;
-    let ids = customers(
-        db,
-        json!([
-            {"external_id": "P1", "name": "Asha", "city": "Pune", "phone": GOOD_PHONE},
-            {"external_id": "P2", "name": "Ravi", "city": "Pune", "phone": BAD_PHONE},
-            {"external_id": "P3", "name": "Meera", "city": "Pune"},
-        ]),
-    )
-    .await;
-    let id = running_campaign(db, "Pune").await;
-    snapshot(db, &id, &ids).await;
+    let (id, ids) = ready_to_send(db).await;
     let send = SendBatch::new(
         db.clone(),
         vendor.settings(&vendor.url),

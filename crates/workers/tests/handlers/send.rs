@@ -2,11 +2,9 @@
 //! redelivered job sends nothing again; a job whose answers were lost is sent again under the same
 //! references, which the vendor recognises; a cancelled campaign sends nothing; poison is refused.
 
-use crate::harness::campaign::{
-    campaign, job, log, running_campaign, snapshot, statuses, BAD_PHONE, GOOD_PHONE,
-};
+use crate::harness::campaign::{campaign, job, log, ready_to_send, statuses};
 use crate::harness::vendor::{LossyProxy, TestVendor};
-use crate::harness::{customers, deliver, envelope, now, refused, State};
+use crate::harness::{deliver, envelope, now, refused, State};
 use minicrm_bus::Envelope;
 use minicrm_domain::campaign::MessageStatus::*;
 use minicrm_store::{campaigns, Db};
@@ -27,23 +25,6 @@ crate::on_both_backends!(
 
 fn sender(db: &Db, settings: DeliverySettings) -> SendBatch {
     SendBatch::new(db.clone(), settings, CancellationToken::new()).unwrap()
-}
-
-/// A running campaign whose log holds two queued rows (one the vendor will fail) and a failed one
-/// (no number); its id and the customers' ids.
-async fn ready_to_send(db: &Db) -> (String, Vec<i64>) {
-    let ids = customers(
-        db,
-        json!([
-            {"external_id": "P1", "name": "Asha", "city": "Pune", "phone": GOOD_PHONE},
-            {"external_id": "P2", "name": "Ravi", "city": "Pune", "phone": BAD_PHONE},
-            {"external_id": "P3", "name": "Meera", "city": "Pune"},
-        ]),
-    )
-    .await;
-    let id = running_campaign(db, "Pune").await;
-    snapshot(db, &id, &ids).await;
-    (id, ids)
 }
 
 /// The vendor ids of the campaign's rows, which must all differ.

@@ -107,3 +107,20 @@ pub async fn statuses(db: &Db, campaign_id: &str) -> Vec<MessageStatus> {
         .map(|r| r.status)
         .collect()
 }
+
+/// A running campaign whose log holds two queued rows (one the vendor will fail) and a failed one
+/// (no number); its id and the customers' ids.
+pub async fn ready_to_send(db: &Db) -> (String, Vec<i64>) {
+    let ids = super::customers(
+        db,
+        json!([
+            {"external_id": "P1", "name": "Asha", "city": "Pune", "phone": GOOD_PHONE},
+            {"external_id": "P2", "name": "Ravi", "city": "Pune", "phone": BAD_PHONE},
+            {"external_id": "P3", "name": "Meera", "city": "Pune"},
+        ]),
+    )
+    .await;
+    let id = running_campaign(db, "Pune").await;
+    snapshot(db, &id, &ids).await;
+    (id, ids)
+}
