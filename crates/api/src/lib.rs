@@ -5,6 +5,7 @@
 pub mod auth;
 mod body;
 mod headers;
+mod html;
 mod metrics;
 mod openapi;
 mod output;

@@ -5,6 +5,7 @@
 //! `/assets/` are named by their content hash and cached for good; everything else is revalidated. When
 //! there is no UI, `/` says so, and how to build one.
 
+use crate::html::escape;
 use crate::ApiError;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -166,12 +167,4 @@ fn not_built(path: &str, missing: Missing) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));
     response
-}
-
-/// Text made safe inside HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -15,7 +15,7 @@ mod oidc;
 mod pages;
 mod session;
 
-use pages::{document, escape, page, refused, too_many};
+use pages::{document, page, refused, too_many};
 use session::start_session;
 
 /// What a sign-in page's form can weigh: a token and a nonce. These routes are public, so a body is

@@ -4,9 +4,10 @@
 //! the link and starts the session. The form carries a nonce that must equal a short-lived cookie set
 //! with the page, so that a form on another site cannot sign a browser in with a link of its own.
 
-use super::{document, escape, now_ms, page, start_session, too_many};
+use super::{document, now_ms, page, start_session, too_many};
 use crate::auth::cookies;
 use crate::auth::limits::ClientIp;
+use crate::html::escape;
 use crate::openapi::ServiceUnavailable;
 use crate::{ApiError, AppState};
 use axum::extract::rejection::FormRejection;

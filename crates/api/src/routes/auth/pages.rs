@@ -1,6 +1,7 @@
 //! The pages a person at a browser sees when signing in goes wrong: plain HTML, no scripts.
 
 use crate::auth::oidc::SignInError;
+use crate::html::escape;
 use crate::ApiError;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -39,14 +40,6 @@ pub(super) fn refused(e: SignInError) -> Response {
         &e.to_string(),
         Some(("/auth/login", "Start again")),
     )
-}
-
-pub(super) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// A plain page for a person at a browser (no scripts, so it fits the strictest CSP).
