@@ -28,24 +28,27 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
-    if let Command::Openapi = cli.command {
-        // Needs no settings and no database: the web UI's types are generated from it offline.
-        println!("{}", serde_json::to_string_pretty(minicrm_api::openapi())?);
-        return Ok(());
-    }
-    let db = commands::checked_db(&settings)?;
+    // The database of the commands that open one, from settings checked as `serve` checks them all.
+    let db = || commands::checked_db(&settings);
     match cli.command {
         Command::Serve => commands::serve::run(&settings, Roles::ALL).await,
         Command::Api => commands::serve::run(&settings, Roles::API).await,
         Command::Worker => commands::serve::run(&settings, Roles::WORKER).await,
         Command::Vendor => commands::serve::run(&settings, Roles::VENDOR).await,
-        Command::Migrate => commands::migrate::run(&db).await,
-        Command::Seed(args) => commands::seed::run(&db, &args).await,
-        Command::LoginLink => commands::login_link::run(&settings, &db).await,
+        Command::Migrate => commands::migrate::run(&db()?).await,
+        Command::Seed(args) => commands::seed::run(&db()?, &args).await,
+        Command::LoginLink => commands::login_link::run(&settings, &db()?).await,
         Command::ApiKey(ApiKeyCommand::Create { name, scopes }) => {
-            commands::api_key::create(&db, &name, &scopes).await
+            commands::api_key::create(&db()?, &name, &scopes).await
         }
-        Command::Bench(cmd) => minicrm::bench::run(cmd, &settings).await,
-        Command::Openapi => unreachable!("answered above"),
+        Command::Bench(cmd) => {
+            db()?; // bad settings stop a long run before it starts, as they stop every other command
+            minicrm::bench::run(cmd, &settings).await
+        }
+        // Needs no settings and no database: the web UI's types are generated from it offline.
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(minicrm_api::openapi())?);
+            Ok(())
+        }
     }
 }
