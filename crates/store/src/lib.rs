@@ -20,6 +20,7 @@ pub mod overview;
 pub mod parked;
 pub mod people;
 pub mod queue;
+pub mod scratch;
 pub mod secret;
 pub mod seed;
 pub mod segments;

@@ -7,7 +7,6 @@ use minicrm_bus::dbqueue::DbQueue;
 use minicrm_bus::{ConsumerOptions, Envelope, Handler};
 use minicrm_store::{on_read, on_tx, Db, DbOptions, Tx};
 use serde_json::json;
-use sqlx::Connection;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -93,25 +92,17 @@ impl TestQueue {
 /// A fresh, migrated PostgreSQL database (with the effects table): the pool, server URL and name.
 pub async fn postgres_database() -> Option<(Db, String, String)> {
     let server = std::env::var("MINICRM_TEST_DATABASE_URL").ok()?;
-    let name = format!("minicrm_bus_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&server).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
+    let (url, name) = minicrm_store::scratch::create(&server, "minicrm_bus")
         .await
         .unwrap();
-    let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
-    let db = Db::connect(&DbOptions::new(format!("{base}/{name}")))
-        .await
-        .unwrap();
+    let db = Db::connect(&DbOptions::new(url)).await.unwrap();
     db.migrate().await.unwrap();
     effects_table(&db).await;
     Some((db, server, name))
 }
 
 pub async fn drop_database(server: &str, name: &str) {
-    let mut conn = sqlx::PgConnection::connect(server).await.unwrap();
-    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(&drop).execute(&mut conn).await.unwrap();
+    minicrm_store::scratch::drop(server, name).await.unwrap();
 }
 
 /// Runs each named test (`async fn name(q: &TestQueue)`) on SQLite, and on PostgreSQL when

@@ -33,19 +33,11 @@ pub async fn fresh_target(
             })
         }
         BenchBackend::Postgres => {
-            use sqlx::Connection;
-            let name = format!("minicrm_bench_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = sqlx::PgConnection::connect(postgres_url)
+            let (database_url, _) = minicrm_store::scratch::create(postgres_url, "minicrm_bench")
                 .await
-                .context("cannot reach --postgres-url")?;
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await?;
-            let base = postgres_url
-                .rsplit_once('/')
-                .map_or(postgres_url, |(b, _)| b);
+                .context("cannot make a database on --postgres-url")?;
             Ok(Target {
-                database_url: format!("{base}/{name}"),
+                database_url,
                 amqp_url: amqp_url.map(str::to_owned),
                 _dir: None,
             })

@@ -6,7 +6,6 @@ use futures::FutureExt;
 use minicrm_store::{Db, DbOptions};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, TestRunner};
-use sqlx::Connection;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -52,16 +51,10 @@ async fn sqlite() -> Fresh {
 }
 
 async fn postgres(server: String) -> Fresh {
-    let database = format!("minicrm_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&server)
+    let (url, database) = minicrm_store::scratch::create(&server, "minicrm_test")
         .await
         .unwrap_or_else(|e| panic!("{SERVER_VAR} names no server that answers: {e}"));
-    sqlx::query(&format!("CREATE DATABASE {database}"))
-        .execute(&mut admin)
-        .await
-        .expect("CREATE DATABASE");
-    let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
-    let db = Db::connect(&DbOptions::new(format!("{base}/{database}")))
+    let db = Db::connect(&DbOptions::new(url))
         .await
         .expect("the new PostgreSQL database opens");
     Fresh {
@@ -80,10 +73,7 @@ impl Fresh {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Place::Server { server, database } => {
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
-                    let drop = format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-                    let _ = sqlx::query(&drop).execute(&mut admin).await;
-                }
+                let _ = minicrm_store::scratch::drop(&server, &database).await;
             }
         }
     }

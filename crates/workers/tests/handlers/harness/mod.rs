@@ -11,7 +11,6 @@ use minicrm_domain::ingest::{parse_batch, Context, Record};
 use minicrm_domain::{Batch, Currency, NewCustomer, Timestamp};
 use minicrm_store::{customers, queue, Db, DbOptions};
 use serde::Serialize;
-use sqlx::Connection;
 
 pub use state::State;
 
@@ -45,16 +44,10 @@ impl TestDb {
     /// A new database on the PostgreSQL server named by MINICRM_TEST_DATABASE_URL, if any.
     pub async fn postgres() -> Option<TestDb> {
         let server = std::env::var("MINICRM_TEST_DATABASE_URL").ok()?;
-        let name = format!("minicrm_workers_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(&server)
+        let (url, name) = minicrm_store::scratch::create(&server, "minicrm_workers")
             .await
-            .expect("PostgreSQL at MINICRM_TEST_DATABASE_URL");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .expect("a test database");
-        let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
-        let db = Db::connect(&DbOptions::new(format!("{base}/{name}")))
+            .expect("a test database on MINICRM_TEST_DATABASE_URL");
+        let db = Db::connect(&DbOptions::new(url))
             .await
             .expect("the test database opens");
         db.migrate().await.expect("migrations apply");
@@ -69,11 +62,9 @@ impl TestDb {
         self.db.close().await;
         match self.home {
             Home::Sqlite(dir) => dir.close().expect("the folder is removed"),
-            Home::Postgres { server, name } => {
-                let mut conn = sqlx::PgConnection::connect(&server).await.expect("server");
-                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                sqlx::query(&drop).execute(&mut conn).await.expect("drop");
-            }
+            Home::Postgres { server, name } => minicrm_store::scratch::drop(&server, &name)
+                .await
+                .expect("drop"),
         }
     }
 }
